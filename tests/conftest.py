@@ -1,0 +1,43 @@
+"""Shared fixtures: the replica site served on 127.0.0.1 and in-process crawls of it."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.crawler import AsyncCrawlerRunner
+
+from xcedu_crawler.crawl import project_settings
+from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.spiders.xcedu import XceduSpider
+
+
+@pytest.fixture(scope="session")
+def replica_site():
+    return build_site()
+
+
+@pytest.fixture(scope="module")
+def replica(replica_site):
+    with ReplicaServer(replica_site) as server:
+        yield server
+
+
+def crawl_settings(server: ReplicaServer, db_path, **overrides):
+    """Project settings pointed at the replica, without the politeness delays loopback doesn't need."""
+    return project_settings(
+        {
+            "XCEDU_BASE_URL": server.base_url,
+            "XCEDU_DB": str(db_path),
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "LOG_LEVEL": "INFO",
+            **overrides,
+        }
+    )
+
+
+async def crawl(server: ReplicaServer, db_path, spider_kwargs=None, **overrides) -> None:
+    """One crawl of the replica to the end, in this test's reactor."""
+    server.reset_state()
+    runner = AsyncCrawlerRunner(crawl_settings(server, db_path, **overrides))
+    await runner.crawl(XceduSpider, **(spider_kwargs or {}))

@@ -1,0 +1,289 @@
+"""The SQLite archive: the only module that speaks SQL (schema, migrations, dedupe, failures, runs)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from xcedu_crawler.items import Announcement
+from xcedu_crawler.urls import url_key
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+migrations = Migrations("xcedu")
+
+
+@migrations()
+def create_tables(db: Database) -> None:
+    db["announcements"].create(
+        {
+            "id": int,
+            "url": str,
+            "aliases": str,
+            "kind": str,
+            "title": str,
+            "title_tag": str,
+            "source": str,
+            "published_at": str,
+            "published_precision": str,
+            "published_raw": str,
+            "columns": str,
+            "paragraphs": str,
+            "body": str,
+            "images": str,
+            "content_hash": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "changed_at": str,
+        },
+        pk="id",
+        not_null={"url", "kind", "title", "content_hash", "first_seen_at", "last_seen_at"},
+    )
+    db["announcements"].create_index(["url"], unique=True)
+    db["announcements"].create_index(["content_hash"])
+    db["announcements"].create_index(["published_at"])
+    # Every URL that led to an announcement (its url and aliases), keyed without the
+    # scheme so that http and https twins meet: the dedupe looks URLs up here.
+    db["announcement_urls"].create(
+        {"url_key": str, "url": str, "announcement_id": int},
+        pk="url_key",
+        foreign_keys=[("announcement_id", "announcements", "id")],
+    )
+    db["attachments"].create(
+        {
+            "announcement_id": int,
+            "url": str,
+            "name": str,
+            "path": str,
+            "sha256": str,
+            "size": int,
+            "content_type": str,
+        },
+        pk=("announcement_id", "url"),
+        foreign_keys=[("announcement_id", "announcements", "id")],
+    )
+    db["failures"].create(
+        {
+            "url": str,
+            "reason": str,
+            "detail": str,
+            "attempts": int,
+            "first_at": str,
+            "last_at": str,
+        },
+        pk="url",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "failed": int,
+            "requests": int,
+            "stats": str,
+        },
+        pk="id",
+    )
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _key(url: str) -> str:
+    # URLs reach the archive already canonical; only the scheme is set aside here.
+    return url_key(url, ())
+
+
+def _merged(existing: list[str], added: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*existing, *added]))
+
+
+class Archive:
+    """An archive database. `Archive.open(path)` creates or migrates it."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path) -> Archive:
+        if str(path) == ":memory:":
+            db = Database(memory=True)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            db = Database(path)
+            # WAL lets researchers read while a crawl writes, and survives a killed writer.
+            db.enable_wal()
+        migrations.apply(db)
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Announcements
+
+    def find_id(self, urls: Iterable[str]) -> int | None:
+        """The announcement that any of these URLs (or their http/https twins) led to."""
+        keys = [_key(url) for url in urls]
+        rows = self.db.execute(
+            f"SELECT announcement_id FROM announcement_urls WHERE url_key IN ({','.join('?' * len(keys))})",
+            keys,
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    def get(self, announcement_id: int) -> dict[str, Any]:
+        return self.db["announcements"].get(announcement_id)
+
+    def store(self, item: Announcement, now: str | None = None) -> str:
+        """Archive one announcement atomically; says whether it was new, updated or unchanged."""
+        now = now or utc_now()
+        urls = [item.url, *item.aliases]
+        content_hash = item.content_hash
+        with self.db.atomic():
+            announcement_id = self.find_id(urls)
+            if announcement_id is None:
+                # A republished copy: another URL, the same content.
+                row = self.db.execute(
+                    "SELECT id FROM announcements WHERE content_hash = ? ORDER BY id LIMIT 1",
+                    [content_hash],
+                ).fetchone()
+                announcement_id = row[0] if row else None
+            if announcement_id is None:
+                announcement_id = self._insert(item, content_hash, now)
+                outcome = NEW
+            else:
+                outcome = self._merge(announcement_id, item, content_hash, now)
+            self._register_urls(announcement_id, urls)
+            self._add_attachments(announcement_id, item)
+            self.clear_failures(urls)
+        return outcome
+
+    def _content(self, item: Announcement, content_hash: str) -> dict[str, Any]:
+        return {
+            "kind": item.kind,
+            "title": item.title,
+            "title_tag": item.title_tag,
+            "source": item.source,
+            "published_at": item.published_at,
+            "published_precision": item.published_precision,
+            "published_raw": item.published_raw,
+            "paragraphs": json.dumps(item.paragraphs, ensure_ascii=False),
+            "body": item.body,
+            "images": json.dumps(item.images, ensure_ascii=False),
+            "content_hash": content_hash,
+        }
+
+    def _insert(self, item: Announcement, content_hash: str, now: str) -> int:
+        row = {
+            "url": item.url,
+            "aliases": json.dumps(item.aliases, ensure_ascii=False),
+            "columns": json.dumps(item.columns, ensure_ascii=False),
+            **self._content(item, content_hash),
+            "first_seen_at": now,
+            "last_seen_at": now,
+            "changed_at": None,
+        }
+        return self.db["announcements"].insert(row).last_pk
+
+    def _merge(self, announcement_id: int, item: Announcement, content_hash: str, now: str) -> str:
+        row = self.get(announcement_id)
+        aliases = [
+            url
+            for url in _merged(json.loads(row["aliases"]), [item.url, *item.aliases])
+            if url != row["url"]
+        ]
+        columns = _merged(json.loads(row["columns"]), item.columns)
+        update: dict[str, Any] = {"last_seen_at": now}
+        if aliases != json.loads(row["aliases"]):
+            update["aliases"] = json.dumps(aliases, ensure_ascii=False)
+        if columns != json.loads(row["columns"]):
+            update["columns"] = json.dumps(columns, ensure_ascii=False)
+        outcome = UNCHANGED
+        if row["content_hash"] != content_hash:
+            update.update(self._content(item, content_hash), changed_at=now)
+            outcome = UPDATED
+        self.db["announcements"].update(announcement_id, update)
+        return outcome
+
+    def _register_urls(self, announcement_id: int, urls: Iterable[str]) -> None:
+        self.db["announcement_urls"].upsert_all(
+            [{"url_key": _key(url), "url": url, "announcement_id": announcement_id} for url in urls],
+            pk="url_key",
+        )
+
+    def _add_attachments(self, announcement_id: int, item: Announcement) -> None:
+        # Attachments are only ever added: a file once listed stays part of the record.
+        self.db["attachments"].insert_all(
+            [
+                {"announcement_id": announcement_id, "url": a.url, "name": a.name}
+                for a in item.attachments
+            ],
+            pk=("announcement_id", "url"),
+            ignore=True,
+        )
+
+    def add_column(self, url: str, column: str) -> bool:
+        """Add COLUMN to the announcement URL leads to; False when no announcement has that URL yet."""
+        announcement_id = self.find_id([url])
+        if announcement_id is None:
+            return False
+        columns = json.loads(self.get(announcement_id)["columns"])
+        if column not in columns:
+            with self.db.atomic():
+                self.db["announcements"].update(
+                    announcement_id, {"columns": json.dumps([*columns, column], ensure_ascii=False)}
+                )
+        return True
+
+    # Failures
+
+    def record_failure(self, url: str, reason: str, detail: str, now: str | None = None) -> None:
+        now = now or utc_now()
+        with self.db.atomic():
+            self.db.execute(
+                """
+                INSERT INTO failures (url, reason, detail, attempts, first_at, last_at)
+                VALUES (?, ?, ?, 1, ?, ?)
+                ON CONFLICT(url) DO UPDATE SET
+                    reason = excluded.reason, detail = excluded.detail,
+                    attempts = attempts + 1, last_at = excluded.last_at
+                """,
+                [url, reason, detail, now, now],
+            )
+
+    def clear_failures(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        with self.db.atomic():
+            self.db.execute(
+                f"DELETE FROM failures WHERE url IN ({','.join('?' * len(urls))})", urls
+            )
+
+    # Runs
+
+    def start_run(self, now: str | None = None) -> int:
+        with self.db.atomic():
+            return self.db["crawl_runs"].insert(
+                {"started_at": now or utc_now(), "status": "running"}
+            ).last_pk
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int], stats: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["crawl_runs"].update(
+                run_id,
+                {
+                    "finished_at": utc_now(),
+                    "status": status,
+                    **counts,
+                    "stats": json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True),
+                },
+            )

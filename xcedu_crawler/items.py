@@ -1,0 +1,104 @@
+"""Typed items that flow from the spider through the pipelines to the archive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ListEntry:
+    """One entry of a column list page, as the list shows it."""
+
+    url: str  # absolute, as linked (before canonicalisation)
+    title: str  # the whole title: the link's title attribute, else its text
+    date_raw: str | None  # the list date text, e.g. "2022-02-07"
+    column: str  # the column (栏目) name read from the list page
+
+
+@dataclass
+class Attachment:
+    url: str  # absolute
+    name: str  # link text, else the file name
+
+
+@dataclass
+class DateCandidate:
+    """A date text found somewhere, with the rule that found it (e.g. "label:信息时间")."""
+
+    raw: str
+    rule: str
+
+
+@dataclass
+class RawAnnouncement:
+    """What the spider extracted for one announcement, before normalisation."""
+
+    url: str  # canonical URL
+    kind: str  # "page", "file" or "external"
+    entry: ListEntry | None = None
+    aliases: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    title: str | None = None  # the detail page's title text, None when the page has none
+    source: str | None = None
+    dates: list[DateCandidate] = field(default_factory=list)  # best first
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class Announcement:
+    """One normalised announcement: the fields of an `announcements` row plus its attachments."""
+
+    url: str
+    kind: str
+    title: str
+    title_tag: str | None
+    source: str | None
+    published_at: str | None
+    published_precision: str | None
+    published_raw: str | None
+    aliases: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        # Equal content, equal hash. The document URL is part of a file or external
+        # entry's content: two different files listed with one title are two records.
+        content = [
+            self.kind,
+            self.title_tag,
+            self.title,
+            self.published_at,
+            self.paragraphs,
+            self.images,
+            None if self.kind == "page" else self.url,
+        ]
+        encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ColumnListing:
+    """A column lists this URL; the archive adds the column to the announcement behind it."""
+
+    url: str  # canonical URL
+    column: str
+
+
+@dataclass
+class Failure:
+    """A URL the crawl meant to archive and could not."""
+
+    url: str
+    reason: str  # http_404, http_500, not_found_page, robots, download_error, blocked, parse
+    detail: str = ""

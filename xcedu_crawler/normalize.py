@@ -1,0 +1,65 @@
+"""Turns what the spider extracted into a normalised announcement, or says why it cannot."""
+
+from __future__ import annotations
+
+from xcedu_crawler.dates import parse_date
+from xcedu_crawler.items import Announcement, DateCandidate, RawAnnouncement
+from xcedu_crawler.text import is_cut, normalize_space, split_title_tag
+
+
+class IncompleteAnnouncement(ValueError):
+    """The announcement lacks a field the archive cannot do without (title or body)."""
+
+
+def whole_title(raw: RawAnnouncement) -> str | None:
+    """The detail page's title; else the list entry's, unless the list cut it with "..."."""
+    page_title = normalize_space(raw.title or "")
+    if page_title:
+        return page_title
+    list_title = normalize_space(raw.entry.title) if raw.entry else ""
+    if list_title and not is_cut(list_title):
+        return list_title
+    return None
+
+
+def date_candidates(raw: RawAnnouncement) -> list[DateCandidate]:
+    """The page's own dates first, the list date last."""
+    candidates = list(raw.dates)
+    if raw.entry and raw.entry.date_raw:
+        candidates.append(DateCandidate(raw=raw.entry.date_raw, rule="list"))
+    return candidates
+
+
+def normalize(raw: RawAnnouncement) -> Announcement:
+    title = whole_title(raw)
+    if title is None:
+        raise IncompleteAnnouncement("no title on the page nor a whole one in the list")
+    if raw.kind == "page" and not raw.paragraphs and not raw.images:
+        raise IncompleteAnnouncement("empty body: no paragraph and no image")
+    tag, title = split_title_tag(title)
+
+    candidates = date_candidates(raw)
+    # A date text that cannot be read without guessing is kept raw, with no date.
+    published_at = precision = None
+    published_raw = candidates[0].raw if candidates else None
+    for candidate in candidates:
+        parsed = parse_date(candidate.raw)
+        if parsed is not None:
+            published_at, precision, published_raw = parsed.iso, parsed.precision, candidate.raw
+            break
+
+    return Announcement(
+        url=raw.url,
+        kind=raw.kind,
+        title=title,
+        title_tag=tag,
+        source=normalize_space(raw.source or "") or None,
+        published_at=published_at,
+        published_precision=precision,
+        published_raw=published_raw,
+        aliases=list(dict.fromkeys(alias for alias in raw.aliases if alias != raw.url)),
+        columns=list(dict.fromkeys(raw.columns)),
+        paragraphs=raw.paragraphs,
+        images=raw.images,
+        attachments=raw.attachments,
+    )

@@ -1,0 +1,19 @@
+"""Announcements made from a list entry alone: documents listed directly, and other hosts' pages."""
+
+from __future__ import annotations
+
+from xcedu_crawler.items import Attachment, ListEntry, RawAnnouncement
+from xcedu_crawler.urls import canonical_url, file_name
+
+
+def announcement_from_entry(entry: ListEntry, kind: str) -> RawAnnouncement:
+    """A `file` or `external` announcement: title and date from the list, never fetched as a page."""
+    url = canonical_url(entry.url)
+    attachments = [Attachment(url=url, name=entry.title or file_name(url))] if kind == "file" else []
+    return RawAnnouncement(
+        url=url,
+        kind=kind,
+        entry=entry,
+        columns=[entry.column],
+        attachments=attachments,
+    )

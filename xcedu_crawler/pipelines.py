@@ -1,0 +1,105 @@
+"""Item pipelines: NormalizePipeline shapes what the spider found, StorePipeline archives it."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from xcedu_crawler.archive import Archive, utc_now
+from xcedu_crawler.items import Announcement, ColumnListing, Failure, RawAnnouncement
+from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
+from xcedu_crawler.urls import url_key
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    """RawAnnouncement → Announcement; one that cannot be completed becomes a `parse` Failure."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawAnnouncement):
+            return item
+        try:
+            return normalize(item)
+        except IncompleteAnnouncement as exc:
+            logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
+            return Failure(item.url, "parse", str(exc))
+
+
+class StorePipeline:
+    """Writes announcements, column listings and failures to the archive; logs the run."""
+
+    def __init__(self, crawler: Crawler, db_path: str):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        # Columns listing a URL whose announcement is not archived yet, by URL key.
+        self.pending_columns: dict[str, set[str]] = defaultdict(set)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        db_path = crawler.settings.get("XCEDU_DB")
+        if not db_path:
+            raise NotConfigured("XCEDU_DB is empty: no archive to store into")
+        return cls(crawler, db_path)
+
+    def open_spider(self) -> None:
+        self.archive = Archive.open(self.db_path)
+        self.run_id = self.archive.start_run()
+        logger.info("Archiving into %s (run %d)", self.db_path, self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Announcement):
+            self._store(item)
+        elif isinstance(item, ColumnListing):
+            if not self.archive.add_column(item.url, item.column):
+                self.pending_columns[url_key(item.url, ())].add(item.column)
+        elif isinstance(item, Failure):
+            self.archive.record_failure(item.url, item.reason, item.detail)
+            self.stats.inc_value("xcedu/failed")
+            self.stats.inc_value(f"xcedu/failed/{item.reason}")
+        return item
+
+    def _store(self, item: Announcement) -> None:
+        for url in (item.url, *item.aliases):
+            for column in sorted(self.pending_columns.pop(url_key(url, ()), ())):
+                if column not in item.columns:
+                    item.columns.append(column)
+        outcome = self.archive.store(item)
+        self.stats.inc_value(f"xcedu/{outcome}")
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # Finished here rather than in close_spider, which runs before the close reason is known.
+        if self.archive is None:
+            return
+        stats = self.stats.get_stats()
+        status = self.run_status(stats, reason)
+        counts = {
+            "new": stats.get("xcedu/new", 0),
+            "updated": stats.get("xcedu/updated", 0),
+            "unchanged": stats.get("xcedu/unchanged", 0),
+            "failed": stats.get("xcedu/failed", 0),
+            "requests": stats.get("downloader/request_count", 0),
+        }
+        self.archive.finish_run(
+            self.run_id, status, counts, {**stats, "finish_reason": reason, "finish_time": utc_now()}
+        )
+        self.archive.close()
+        self.archive = None
+        logger.info("Run %d %s: %s", self.run_id, status, counts)
+
+    def run_status(self, stats: dict[str, Any], reason: str) -> str:
+        failed_lists = stats.get("xcedu/failed_lists", 0)
+        if failed_lists and not stats.get("xcedu/list_pages", 0):
+            return "failed"
+        if failed_lists or reason != "finished":
+            return "partial"
+        return "ok"

@@ -1,0 +1,39 @@
+"""Scrapy settings for xcedu-crawler: polite defaults, the pipelines and the XCEDU_* options."""
+
+BOT_NAME = "xcedu_crawler"
+SPIDER_MODULES = ["xcedu_crawler.spiders"]
+NEWSPIDER_MODULE = "xcedu_crawler.spiders"
+
+# Which site profile to crawl (xcedu_crawler/sites/NAME.py) and, to point it at a mirror or
+# a replica, another base URL for the profile's column paths.
+XCEDU_SITE = "xuchang"
+XCEDU_BASE_URL = ""
+# The archive, and the folder for downloaded files beside it.
+XCEDU_DB = "data/xcedu.db"
+XCEDU_FILES_DIR = "data/files"
+# Query keys that only track where a visitor came from; dropped from canonical URLs.
+XCEDU_TRACKING_KEYS = ["from", "spm", "utm_*", "share", "isappinstalled"]
+
+# Politeness towards a small government server.
+USER_AGENT = "xcedu-crawler/0.1 (education announcement archive; polite, obeys robots.txt)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 60
+
+DOWNLOADER_MIDDLEWARES = {
+    # Below HttpCompressionMiddleware (590) so that it sees decompressed bytes.
+    "xcedu_crawler.middlewares.CharsetMiddleware": 580,
+}
+ITEM_PIPELINES = {
+    "xcedu_crawler.pipelines.NormalizePipeline": 300,
+    "xcedu_crawler.pipelines.StorePipeline": 800,
+}
+
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,42 @@
+"""The Xuchang education bureau (许昌市教育局): Epoint WebBuilder, the default profile."""
+
+from xcedu_crawler.sites import SiteProfile
+
+PROFILE = SiteProfile(
+    name="xuchang",
+    base_url="http://jyj.xuchang.gov.cn",
+    # The live category numbers could not be checked from here (no build machine reaches
+    # the site): these follow the template's numbering. Change them here and nowhere else.
+    column_paths=(
+        "/jyj/003001/moreinfo.html",  # 工作动态
+        "/jyj/003002/moreinfo.html",  # 通知公告
+        "/jyj/003003/moreinfo.html",  # 政策法规
+        "/jyj/003004/moreinfo.html",  # 县区动态
+    ),
+    column_name=(
+        ".ewb-column-title::text",
+        ".ewb-location a:last-of-type::text",
+    ),
+    list_entry="li.ewb-list-node",
+    entry_link="a",
+    entry_date=".ewb-list-date",
+    pager=".ewb-page",
+    pager_next_texts=("下页", "下一页"),
+    pager_total_regex=r"(\d+)\s*/\s*(\d+)",
+    title=(
+        "#tdTitle",
+        "h1.ewb-article-title",
+        "div.ewb-article-title",
+        ".ewb-article-tt",
+    ),
+    body=("#TDContent", "#mainContent", ".ewb-article-info"),
+    info_bar=("font.webfont", ".ewb-article-sources", ".ewb-article-info-bar"),
+    source=("#infoSource",),
+    source_labels=("信息来源", "来源"),
+    date_labels=("信息时间", "发布时间", "发布日期"),
+    attachment_areas=("#TDContent", "#mainContent", ".ewb-article-info", ".ewb-attach",
+                      ".ewb-article-attach"),
+    article_pager=(".ewb-article-page",),
+    article_next_texts=("下一页", "下页"),
+    not_found_texts=("页面不存在", "您访问的页面不存在", "页面已删除"),
+)

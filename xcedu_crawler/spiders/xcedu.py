@@ -1,0 +1,175 @@
+"""The `xcedu` spider: navigation only (columns, pagers, entries, redirects); pages/ extracts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure as TwistedFailure
+
+from xcedu_crawler.items import ColumnListing, Failure, ListEntry, RawAnnouncement
+from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry
+from xcedu_crawler.sites import get_profile
+from xcedu_crawler.urls import canonical_url, file_extension, host_of
+
+logger = logging.getLogger(__name__)
+
+MAX_SCRIPT_REDIRECTS = 3
+MAX_ARTICLE_PARTS = 50
+
+
+class XceduSpider(scrapy.Spider):
+    name = "xcedu"
+
+    def __init__(self, *args: Any, start_urls: str | list[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if isinstance(start_urls, str):
+            start_urls = [url.strip() for url in start_urls.split(",") if url.strip()]
+        self.requested_start_urls = start_urls or []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        try:
+            spider.profile = get_profile(settings.get("XCEDU_SITE"))
+        except ValueError as exc:
+            raise NotConfigured(str(exc)) from exc
+        spider.tracking_keys = settings.getlist("XCEDU_TRACKING_KEYS")
+        spider.column_urls = spider.requested_start_urls or spider.profile.column_urls(
+            settings.get("XCEDU_BASE_URL") or None
+        )
+        # Same site means one of the hosts the columns live on; anything else is external.
+        spider.site_hosts = {host_of(url) for url in spider.column_urls}
+        return spider
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url, self.tracking_keys)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.column_urls:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        page = ListPage(response.selector, response.url, self.profile)
+        if page.column is None:
+            self.crawler.stats.inc_value("xcedu/failed_lists")
+            yield Failure(response.url, "parse", "list page without a column name")
+            return
+        self.crawler.stats.inc_value("xcedu/list_pages")
+        for entry in page.entries:
+            yield from self.follow_entry(entry)
+        if page.next_page_url:
+            yield response.follow(page.next_page_url, callback=self.parse_list, errback=self.list_failed)
+
+    def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
+        url = self.canonical(entry.url)
+        if host_of(url) not in self.site_hosts:
+            yield announcement_from_entry(entry, "external")
+        elif file_extension(url) in self.profile.file_extensions:
+            yield announcement_from_entry(entry, "file")
+        else:
+            # The detail request below is filtered when another column already asked for
+            # it, so the column is reported on its own.
+            yield ColumnListing(url, entry.column)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry},
+            )
+
+    def parse_detail(
+        self,
+        response: Response,
+        entry: ListEntry,
+        aliases: tuple[str, ...] = (),
+        partial: RawAnnouncement | None = None,
+    ) -> Iterator[Any]:
+        page = DetailPage(response.selector, response.url, self.profile)
+        url = self.canonical(response.url)
+        if page.redirect_url and partial is None:
+            yield from self.follow_script_redirect(page.redirect_url, url, entry, aliases)
+            return
+        if page.is_not_found:
+            yield Failure(url, "not_found_page", "HTTP 200 with an error page")
+            return
+        if partial is None:
+            announcement = RawAnnouncement(
+                url=url,
+                kind="page",
+                entry=entry,
+                aliases=list(aliases),
+                columns=[entry.column],
+                title=page.title,
+                source=page.source,
+                dates=page.dates,
+            )
+            parts_seen = [url]
+        else:
+            announcement, parts_seen = partial, [*response.meta["parts_seen"], url]
+        announcement.paragraphs += page.paragraphs
+        announcement.images += [img for img in page.images if img not in announcement.images]
+        known = {attachment.url for attachment in announcement.attachments}
+        announcement.attachments += [a for a in page.attachments if a.url not in known]
+
+        next_part = page.next_part_url and self.canonical(page.next_part_url)
+        if next_part and next_part not in parts_seen and len(parts_seen) < MAX_ARTICLE_PARTS:
+            yield scrapy.Request(
+                next_part,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry, "aliases": aliases, "partial": announcement},
+                meta={"parts_seen": parts_seen},
+                # A part is fetched for this article even when a list also links it.
+                dont_filter=True,
+            )
+            return
+        yield announcement
+
+    def follow_script_redirect(
+        self, target: str, stub: str, entry: ListEntry, aliases: tuple[str, ...]
+    ) -> Iterator[Any]:
+        target = self.canonical(target)
+        if host_of(target) not in self.site_hosts:
+            yield announcement_from_entry(
+                ListEntry(url=target, title=entry.title, date_raw=entry.date_raw, column=entry.column),
+                "external",
+            )
+        elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
+            yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
+        else:
+            yield scrapy.Request(
+                target,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry, "aliases": (*aliases, stub)},
+                # The target may be listed too; it must still be fetched to carry the alias.
+                dont_filter=True,
+            )
+
+    def list_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
+        self.crawler.stats.inc_value("xcedu/failed_lists")
+        yield self.failure_item(failure, "list page")
+
+    def detail_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
+        yield self.failure_item(failure, "")
+
+    def failure_item(self, failure: TwistedFailure, what: str) -> Failure:
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason, detail = f"http_{status}", f"HTTP {status}"
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            reason, detail = "robots", "disallowed by robots.txt"
+        else:
+            reason, detail = "download_error", f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if what:
+            detail = f"{what}: {detail}"
+        logger.warning("Could not archive %s: %s", request.url, detail)
+        return Failure(self.canonical(request.url), reason, detail)

@@ -1,0 +1,128 @@
+"""Whitespace, title tags, body paragraphs and body images, as the archive contract defines them."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from lxml.etree import _Element
+from parsel import Selector
+from w3lib.html import strip_html5_whitespace
+
+from xcedu_crawler.urls import is_http_url
+
+# Hand-written because str.split() and parsel's normalize-space() both miss some of
+# what Chinese pages use as spacing: split() misses U+200B and U+FEFF, and XPath's
+# normalize-space() only knows ASCII whitespace (not U+3000 or U+00A0).
+_WHITESPACE_RUN = re.compile(r"[\s\u200b\ufeff]+")
+
+_TITLE_TAG = re.compile(r"【(?P<tag>[^】]*)】(?P<rest>.*)")
+
+_CUT_MARKS = ("...", "…")  # "……" ends with "…"
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
+        "table", "tbody", "thead", "tfoot", "ul", "ol", "dl", "dt", "dd", "section",
+        "article", "center", "pre", "form", "header", "footer", "figure", "figcaption",
+        "hr", "address",
+    }
+)  # fmt: skip
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+_CELL_TAGS = ("td", "th")
+_CELL_SEPARATOR = " | "
+
+
+def normalize_space(text: str) -> str:
+    """Strip whitespace at both ends and turn every inner run of it into one ASCII space."""
+    return _WHITESPACE_RUN.sub(" ", text).strip(" ")
+
+
+def split_title_tag(title: str) -> tuple[str | None, str]:
+    """Split a leading 【tag】 off a title: ("部署", "许昌市…") or (None, title)."""
+    title = normalize_space(title)
+    match = _TITLE_TAG.fullmatch(title)
+    if match is None:
+        return None, title
+    rest = match["rest"].strip(" ")
+    if not rest:
+        # A title that is only a bracketed text has nothing else to be the title.
+        return None, title
+    return normalize_space(match["tag"]) or None, rest
+
+
+def is_cut(text: str) -> bool:
+    """Whether a list link text was cut short by the site ("…" or "..." at its end)."""
+    return normalize_space(text).endswith(_CUT_MARKS)
+
+
+def extract_paragraphs(container: Selector) -> list[str]:
+    """The body paragraphs of a content element, by the contract's paragraph rules."""
+    return _paragraphs_of(container.root)
+
+
+def extract_images(container: Selector, base_url: str) -> list[str]:
+    """Absolute URLs of the images in a content element, in document order, each once."""
+    sources = (strip_html5_whitespace(src) for src in container.xpath(".//img/@src").getall())
+    urls = (urljoin(base_url, src) for src in sources if src)
+    # Keeping http(s) URLs only drops data: URIs (and javascript: oddities).
+    return list(dict.fromkeys(url for url in urls if is_http_url(url)))
+
+
+class _ParagraphCollector:
+    """Walks an lxml tree, cutting its text into paragraphs at block elements and <br>.
+
+    Hand-written because no library splits text at block boundaries: itertext() and
+    XPath string() run the text of adjacent blocks together.
+    """
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self._run: list[str] = []
+
+    def end_paragraph(self) -> None:
+        paragraph = normalize_space("".join(self._run))
+        self._run.clear()
+        if paragraph:
+            self.paragraphs.append(paragraph)
+
+    def visit_content(self, element: _Element) -> None:
+        self._add_text(element.text)
+        for child in element:
+            self._visit(child)
+            # A child's tail is text of this element, after the child.
+            self._add_text(child.tail)
+
+    def _visit(self, element: _Element) -> None:
+        # Comments and processing instructions have a non-string tag; their text is not content.
+        if not isinstance(element.tag, str) or element.tag in HIDDEN_TAGS:
+            return
+        if element.tag == "br":
+            self.end_paragraph()
+        elif element.tag == "tr":
+            self.end_paragraph()
+            self._add_row(element)
+        elif element.tag in BLOCK_TAGS:
+            self.end_paragraph()
+            self.visit_content(element)
+            self.end_paragraph()
+        else:
+            self.visit_content(element)
+
+    def _add_row(self, row: _Element) -> None:
+        # A cell's blocks and <br> lines are kept apart by one space within the cell.
+        cells = [" ".join(_paragraphs_of(cell)) for cell in row.iterchildren(*_CELL_TAGS)]
+        if any(cells):
+            # Normalised as a whole like every paragraph, so an empty cell reads "a | | b".
+            self.paragraphs.append(normalize_space(_CELL_SEPARATOR.join(cells)))
+
+    def _add_text(self, text: str | None) -> None:
+        if text:
+            self._run.append(text)
+
+
+def _paragraphs_of(element: _Element) -> list[str]:
+    collector = _ParagraphCollector()
+    collector.visit_content(element)
+    collector.end_paragraph()
+    return collector.paragraphs
