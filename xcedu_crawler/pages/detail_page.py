@@ -79,7 +79,9 @@ class DetailPage:
                 return self._text(found[0]) or None
         for label in self.profile.source_labels:
             match = re.search(
-                rf"{label}\s*[:：]\s*([^【】\n]*)", self._info_text.replace("\u00a0", " ")
+                # [^\S\n]: spaces but not the newline between text nodes, so that an
+                # empty value never takes the next label's text.
+                rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)", self._info_text
             )
             if match:
                 return normalize_space(match.group(1)) or None

@@ -1,0 +1,7 @@
+"""A deterministic local replica of the bureau's site, and the ground truth of a correct crawl of it."""
+
+from xcedu_crawler.replica.build import build_site
+from xcedu_crawler.replica.server import ReplicaServer
+from xcedu_crawler.replica.site import Site
+
+__all__ = ["ReplicaServer", "Site", "build_site"]
