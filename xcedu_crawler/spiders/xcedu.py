@@ -168,7 +168,8 @@ class XceduSpider(scrapy.Spider):
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             reason, detail = "robots", "disallowed by robots.txt"
         else:
-            reason, detail = "download_error", f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            message = failure.getErrorMessage()
+            reason, detail = "download_error", failure.type.__name__ + (f": {message}" if message else "")
         if what:
             detail = f"{what}: {detail}"
         logger.warning("Could not archive %s: %s", request.url, detail)
