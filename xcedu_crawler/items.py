@@ -96,6 +96,13 @@ class ColumnListing:
 
 
 @dataclass
+class ListPageRead:
+    """A list page was read: any failure recorded for it earlier is over."""
+
+    url: str
+
+
+@dataclass
 class Failure:
     """A URL the crawl meant to archive and could not."""
 

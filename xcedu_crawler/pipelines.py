@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from xcedu_crawler.archive import Archive, utc_now
-from xcedu_crawler.items import Announcement, ColumnListing, Failure, RawAnnouncement
+from xcedu_crawler.items import Announcement, ColumnListing, Failure, ListPageRead, RawAnnouncement
 from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.urls import url_key
 
@@ -62,6 +62,8 @@ class StorePipeline:
         elif isinstance(item, ColumnListing):
             if not self.archive.add_column(item.url, item.column):
                 self.pending_columns[url_key(item.url, ())].add(item.column)
+        elif isinstance(item, ListPageRead):
+            self.archive.clear_failures([item.url])
         elif isinstance(item, Failure):
             self.archive.record_failure(item.url, item.reason, item.detail)
             self.stats.inc_value("xcedu/failed")

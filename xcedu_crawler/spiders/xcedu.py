@@ -12,7 +12,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
 
-from xcedu_crawler.items import ColumnListing, Failure, ListEntry, RawAnnouncement
+from xcedu_crawler.items import ColumnListing, Failure, ListEntry, ListPageRead, RawAnnouncement
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry
 from xcedu_crawler.sites import get_profile
 from xcedu_crawler.urls import canonical_url, file_extension, host_of
@@ -62,6 +62,7 @@ class XceduSpider(scrapy.Spider):
             yield Failure(response.url, "parse", "list page without a column name")
             return
         self.crawler.stats.inc_value("xcedu/list_pages")
+        yield ListPageRead(self.canonical(response.url))
         for entry in page.entries:
             yield from self.follow_entry(entry)
         if page.next_page_url:
