@@ -133,7 +133,7 @@ def test_a_crash_inside_a_store_leaves_no_half_record(archive, monkeypatch):
 
 
 def test_runs_are_logged(archive):
-    run_id = archive.start_run(now="2026-01-01T00:00:00+00:00")
+    run_id = archive.start_run("full", now="2026-01-01T00:00:00+00:00")
     archive.finish_run(run_id, "ok", {"new": 3, "updated": 0, "unchanged": 1, "failed": 2,
                                        "requests": 9}, {"item_scraped_count": 4})
     [run] = rows(archive, "crawl_runs")

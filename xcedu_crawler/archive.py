@@ -15,6 +15,13 @@ from xcedu_crawler.items import Announcement
 from xcedu_crawler.urls import url_key
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+# Failures that mean the announcement itself is gone from the site.
+GONE_REASONS = frozenset({"http_404", "http_410", "not_found_page"})
+# The fields an edit can change, as stored; a version keeps their old values.
+VERSIONED_FIELDS = (
+    "kind", "title", "title_tag", "source", "published_at", "published_precision",
+    "published_raw", "paragraphs", "images",
+)
 
 migrations = Migrations("xcedu")
 
@@ -96,6 +103,30 @@ def create_tables(db: Database) -> None:
     )
 
 
+@migrations()
+def track_history_and_run_health(db: Database) -> None:
+    # Withdrawn pages keep their row and gain gone_at; a restored one clears it.
+    db["announcements"].add_column("gone_at", str)
+    # The list entry each URL was last archived from: an incremental run skips entries
+    # whose list title and date are unchanged.
+    db["announcement_urls"].add_column("list_title", str)
+    db["announcement_urls"].add_column("list_date", str)
+    db["announcement_versions"].create(
+        {
+            "id": int,
+            "announcement_id": int,
+            "recorded_at": str,
+            "fields": str,  # JSON array of the fields that changed
+            "old_values": str,  # JSON object: those fields' values before the change
+        },
+        pk="id",
+        foreign_keys=[("announcement_id", "announcements", "id")],
+    )
+    db["announcement_versions"].create_index(["announcement_id"])
+    for column in ("mode", "reason", "health"):
+        db["crawl_runs"].add_column(column, str)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -164,6 +195,10 @@ class Archive:
             else:
                 outcome = self._merge(announcement_id, item, content_hash, now)
             self._register_urls(announcement_id, urls)
+            if item.list_url:
+                self.db["announcement_urls"].update(
+                    _key(item.list_url), {"list_title": item.list_title, "list_date": item.list_date}
+                )
             self._add_attachments(announcement_id, item)
             self.clear_failures(urls)
         return outcome
@@ -204,13 +239,25 @@ class Archive:
         ]
         columns = _merged(json.loads(row["columns"]), item.columns)
         update: dict[str, Any] = {"last_seen_at": now}
+        if row["gone_at"] is not None:
+            update["gone_at"] = None
         if aliases != json.loads(row["aliases"]):
             update["aliases"] = json.dumps(aliases, ensure_ascii=False)
         if columns != json.loads(row["columns"]):
             update["columns"] = json.dumps(columns, ensure_ascii=False)
         outcome = UNCHANGED
         if row["content_hash"] != content_hash:
-            update.update(self._content(item, content_hash), changed_at=now)
+            content = self._content(item, content_hash)
+            changed = [field for field in VERSIONED_FIELDS if row[field] != content[field]]
+            self.db["announcement_versions"].insert(
+                {
+                    "announcement_id": announcement_id,
+                    "recorded_at": now,
+                    "fields": json.dumps(changed),
+                    "old_values": json.dumps({f: row[f] for f in changed}, ensure_ascii=False),
+                }
+            )
+            update.update(content, changed_at=now)
             outcome = UPDATED
         self.db["announcements"].update(announcement_id, update)
         return outcome
@@ -232,24 +279,47 @@ class Archive:
             ignore=True,
         )
 
-    def add_column(self, url: str, column: str) -> bool:
-        """Add COLUMN to the announcement URL leads to; False when no announcement has that URL yet."""
+    def add_column(self, url: str, column: str, now: str | None = None) -> bool:
+        """A column lists URL: add the column to its announcement and mark it seen.
+
+        False when no announcement has that URL yet.
+        """
         announcement_id = self.find_id([url])
         if announcement_id is None:
             return False
+        update: dict[str, Any] = {"last_seen_at": now or utc_now()}
         columns = json.loads(self.get(announcement_id)["columns"])
         if column not in columns:
-            with self.db.atomic():
-                self.db["announcements"].update(
-                    announcement_id, {"columns": json.dumps([*columns, column], ensure_ascii=False)}
-                )
+            update["columns"] = json.dumps([*columns, column], ensure_ascii=False)
+        with self.db.atomic():
+            self.db["announcements"].update(announcement_id, update)
         return True
+
+    def known_listings(self) -> dict[str, tuple[str | None, str | None]]:
+        """(list title, list date) by URL key of every archived URL, for incremental runs."""
+        return {
+            key: (title, date)
+            for key, title, date in self.db.execute(
+                "SELECT url_key, list_title, list_date FROM announcement_urls"
+            )
+        }
+
+    def failed_urls(self) -> set[str]:
+        return {url for (url,) in self.db.execute("SELECT url FROM failures")}
 
     # Failures
 
     def record_failure(self, url: str, reason: str, detail: str, now: str | None = None) -> None:
+        """Record (or count again) a failure; an archived announcement that is now gone gains gone_at."""
         now = now or utc_now()
         with self.db.atomic():
+            if reason in GONE_REASONS:
+                announcement_id = self.find_id([url])
+                if announcement_id is not None:
+                    self.db.execute(
+                        "UPDATE announcements SET gone_at = ? WHERE id = ? AND gone_at IS NULL",
+                        [now, announcement_id],
+                    )
             self.db.execute(
                 """
                 INSERT INTO failures (url, reason, detail, attempts, first_at, last_at)
@@ -270,20 +340,52 @@ class Archive:
 
     # Runs
 
-    def start_run(self, now: str | None = None) -> int:
+    def start_run(self, mode: str, now: str | None = None) -> int:
+        """Log a new run; runs left `running` by a killed process are closed as failed first."""
+        now = now or utc_now()
         with self.db.atomic():
+            self.db.execute(
+                "UPDATE crawl_runs SET status = 'failed', reason = 'interrupted: the process ended "
+                "before the run finished' WHERE status = 'running'"
+            )
             return self.db["crawl_runs"].insert(
-                {"started_at": now or utc_now(), "status": "running"}
+                {"started_at": now, "status": "running", "mode": mode}
             ).last_pk
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int], stats: dict[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        counts: dict[str, int],
+        stats: dict[str, Any],
+        reason: str | None = None,
+        health: dict[str, Any] | None = None,
+    ) -> None:
         with self.db.atomic():
             self.db["crawl_runs"].update(
                 run_id,
                 {
                     "finished_at": utc_now(),
                     "status": status,
+                    "reason": reason,
+                    "health": json.dumps(health, ensure_ascii=False, sort_keys=True) if health else None,
                     **counts,
                     "stats": json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True),
                 },
             )
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The newest run that is not running now."""
+        rows = list(
+            self.db["crawl_runs"].rows_where("status != 'running'", order_by="id desc", limit=1)
+        )
+        return rows[0] if rows else None
+
+    def recent_health(self, limit: int = 5) -> list[dict[str, Any]]:
+        """The health figures of the newest finished runs that have them, newest first."""
+        return [
+            json.loads(row["health"])
+            for row in self.db["crawl_runs"].rows_where(
+                "health IS NOT NULL AND status IN ('ok', 'partial')", order_by="id desc", limit=limit
+            )
+        ]

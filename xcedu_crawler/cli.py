@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from xcedu_crawler import demo
+from xcedu_crawler import demo, runner, status
 
 SUBCOMMANDS = {
+    "crawl": (runner.main, "crawl into the archive: lock, log file, summary, exit code (for cron)"),
+    "status": (status.main, "the last runs, open failures and health warnings"),
     "demo": (demo.main, "serve the bundled replica, crawl it into a demo archive, print it"),
 }
 

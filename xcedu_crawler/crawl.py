@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess
@@ -18,8 +19,22 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return settings
 
 
-def run_crawl(overrides: dict[str, Any] | None = None, **spider_kwargs: Any) -> None:
-    """Crawl to the end in a new reactor; callable once per process, as Scrapy's own `crawl`."""
+def default_db_path() -> str:
+    """The archive a command uses without --db: $XCEDU_DB, else the XCEDU_DB setting."""
+    return os.environ.get("XCEDU_DB") or project_settings().get("XCEDU_DB")
+
+
+def run_crawl(overrides: dict[str, Any] | None = None, **spider_kwargs: Any) -> dict[str, Any]:
+    """Crawl to the end in a new reactor; callable once per process, as Scrapy's own `crawl`.
+
+    Returns the crawl's stats (`xcedu/run_id` names its crawl_runs row), or {} when the
+    crawl could not start (bad settings, unknown site profile): the log says why.
+    """
     process = AsyncCrawlerProcess(project_settings(overrides))
-    process.crawl(XceduSpider, **spider_kwargs)
+    crawler = process.create_crawler(XceduSpider)
+    process.crawl(crawler, **spider_kwargs)
     process.start()
+    try:
+        return crawler.stats.get_stats()
+    except RuntimeError:  # Scrapy's way of saying the crawl never started
+        return {}

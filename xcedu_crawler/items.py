@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 class ListEntry:
     """One entry of a column list page, as the list shows it."""
 
-    url: str  # absolute, as linked (before canonicalisation)
+    url: str  # absolute; canonical once the spider follows the entry
     title: str  # the whole title: the link's title attribute, else its text
     date_raw: str | None  # the list date text, e.g. "2022-02-07"
     column: str  # the column (栏目) name read from the list page
@@ -65,6 +65,11 @@ class Announcement:
     paragraphs: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # The list entry it was archived from, remembered so that an incremental run can skip
+    # it while the list shows the same title and date.
+    list_url: str | None = None
+    list_title: str | None = None
+    list_date: str | None = None
 
     @property
     def body(self) -> str:

@@ -62,4 +62,7 @@ def normalize(raw: RawAnnouncement) -> Announcement:
         paragraphs=raw.paragraphs,
         images=raw.images,
         attachments=raw.attachments,
+        list_url=raw.entry.url if raw.entry else None,
+        list_title=raw.entry.title if raw.entry else None,
+        list_date=raw.entry.date_raw if raw.entry else None,
     )

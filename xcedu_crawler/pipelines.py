@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from xcedu_crawler.archive import Archive, utc_now
+from xcedu_crawler.health import assess, coverage_key, measure
 from xcedu_crawler.items import Announcement, ColumnListing, Failure, ListPageRead, RawAnnouncement
 from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.urls import url_key
@@ -19,16 +20,42 @@ logger = logging.getLogger(__name__)
 
 
 class NormalizePipeline:
-    """RawAnnouncement → Announcement; one that cannot be completed becomes a `parse` Failure."""
+    """RawAnnouncement → Announcement; one that cannot be completed becomes a `parse` Failure.
+
+    It also counts, per column, the detail pages whose own markup gave each field: the
+    run-health figures that reveal a changed template.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawAnnouncement):
             return item
+        if item.kind == "page" and item.columns:
+            self._count_coverage(item)
         try:
             return normalize(item)
         except IncompleteAnnouncement as exc:
             logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
             return Failure(item.url, "parse", str(exc))
+
+    def _count_coverage(self, item: RawAnnouncement) -> None:
+        column = item.columns[0]
+        found = {
+            "pages": True,
+            "title": bool(item.title),
+            "date": bool(item.dates),
+            "source": bool(item.source and item.source.strip()),
+            "body": bool(item.paragraphs or item.images),
+        }
+        for name, present in found.items():
+            if present:
+                self.stats.inc_value(coverage_key(column, name))
 
 
 class StorePipeline:
@@ -53,8 +80,12 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.archive = Archive.open(self.db_path)
-        self.run_id = self.archive.start_run()
-        logger.info("Archiving into %s (run %d)", self.db_path, self.run_id)
+        plan = getattr(self.crawler.spider, "plan", None)
+        mode = plan.mode if plan else "full"
+        self.stats.set_value("xcedu/mode", mode)
+        self.run_id = self.archive.start_run(mode)
+        self.stats.set_value("xcedu/run_id", self.run_id)
+        logger.info("Archiving into %s (run %d, %s)", self.db_path, self.run_id, mode)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Announcement):
@@ -83,7 +114,11 @@ class StorePipeline:
         if self.archive is None:
             return
         stats = self.stats.get_stats()
-        status = self.run_status(stats, reason)
+        health = measure(stats)
+        warnings = assess(health, self.archive.recent_health())
+        for warning in warnings:
+            logger.warning("Run health: %s", warning)
+        status, why = self.run_status(stats, reason, warnings)
         counts = {
             "new": stats.get("xcedu/new", 0),
             "updated": stats.get("xcedu/updated", 0),
@@ -92,16 +127,30 @@ class StorePipeline:
             "requests": stats.get("downloader/request_count", 0),
         }
         self.archive.finish_run(
-            self.run_id, status, counts, {**stats, "finish_reason": reason, "finish_time": utc_now()}
+            self.run_id,
+            status,
+            counts,
+            {**stats, "finish_reason": reason, "finish_time": utc_now()},
+            reason=why,
+            health=health,
         )
         self.archive.close()
         self.archive = None
-        logger.info("Run %d %s: %s", self.run_id, status, counts)
+        logger.info("Run %d %s: %s%s", self.run_id, status, counts, f" ({why})" if why else "")
 
-    def run_status(self, stats: dict[str, Any], reason: str) -> str:
+    def run_status(self, stats: dict[str, Any], reason: str, warnings: list[str]) -> tuple[str, str | None]:
+        """The run's status and, unless it is `ok`, why."""
         failed_lists = stats.get("xcedu/failed_lists", 0)
         if failed_lists and not stats.get("xcedu/list_pages", 0):
-            return "failed"
-        if failed_lists or reason != "finished":
-            return "partial"
-        return "ok"
+            return "failed", "no list page could be read"
+        if stats.get("xcedu/blocked_hosts", 0):
+            return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
+        problems = []
+        if failed_lists:
+            problems.append(f"{failed_lists} list page(s) could not be read")
+        if reason != "finished":
+            problems.append(f"the crawl ended early ({reason})")
+        problems += warnings
+        if problems:
+            return "partial", "; ".join(problems)
+        return "ok", None

@@ -25,9 +25,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 60
 
+# Anti-crawler challenges (HTTP 412/521 script pages): each doubles the host's delay (to at
+# least XCEDU_CHALLENGE_DELAY seconds); this many in a row and the host is not asked again.
+XCEDU_CHALLENGE_LIMIT = 3
+XCEDU_CHALLENGE_DELAY = 10.0
+
 DOWNLOADER_MIDDLEWARES = {
     # Below HttpCompressionMiddleware (590) so that it sees decompressed bytes.
     "xcedu_crawler.middlewares.CharsetMiddleware": 580,
+    # Above RetryMiddleware (550) so that a challenge is never retried.
+    "xcedu_crawler.middlewares.ChallengeMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "xcedu_crawler.pipelines.NormalizePipeline": 300,

@@ -6,14 +6,20 @@ from xcedu_crawler.items import Attachment, ListEntry, RawAnnouncement
 from xcedu_crawler.urls import canonical_url, file_name
 
 
-def announcement_from_entry(entry: ListEntry, kind: str) -> RawAnnouncement:
-    """A `file` or `external` announcement: title and date from the list, never fetched as a page."""
-    url = canonical_url(entry.url)
+def announcement_from_entry(
+    entry: ListEntry, kind: str, url: str | None = None, aliases: tuple[str, ...] = ()
+) -> RawAnnouncement:
+    """A `file` or `external` announcement: title and date from the list, never fetched as a page.
+
+    URL, when given, is where the entry really leads (a script redirect's target).
+    """
+    url = canonical_url(url or entry.url)
     attachments = [Attachment(url=url, name=entry.title or file_name(url))] if kind == "file" else []
     return RawAnnouncement(
         url=url,
         kind=kind,
         entry=entry,
+        aliases=list(aliases),
         columns=[entry.column],
         attachments=attachments,
     )

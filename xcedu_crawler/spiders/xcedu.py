@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import Any
 
 import scrapy
@@ -12,7 +13,10 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
 
+from xcedu_crawler.health import list_key
+from xcedu_crawler.incremental import CrawlPlan
 from xcedu_crawler.items import ColumnListing, Failure, ListEntry, ListPageRead, RawAnnouncement
+from xcedu_crawler.middlewares import Blocked
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry
 from xcedu_crawler.sites import get_profile
 from xcedu_crawler.urls import canonical_url, file_extension, host_of
@@ -26,11 +30,19 @@ MAX_ARTICLE_PARTS = 50
 class XceduSpider(scrapy.Spider):
     name = "xcedu"
 
-    def __init__(self, *args: Any, start_urls: str | list[str] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        start_urls: str | list[str] | None = None,
+        full: str | bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         if isinstance(start_urls, str):
             start_urls = [url.strip() for url in start_urls.split(",") if url.strip()]
         self.requested_start_urls = start_urls or []
+        # -a full=1: walk every list page and re-fetch every detail (a periodic backfill).
+        self.full = str(full).lower() in {"1", "true", "yes", "on"}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -46,6 +58,7 @@ class XceduSpider(scrapy.Spider):
         )
         # Same site means one of the hosts the columns live on; anything else is external.
         spider.site_hosts = {host_of(url) for url in spider.column_urls}
+        spider.plan = CrawlPlan.for_archive(settings.get("XCEDU_DB"), spider.full)
         return spider
 
     def canonical(self, url: str) -> str:
@@ -61,15 +74,25 @@ class XceduSpider(scrapy.Spider):
             self.crawler.stats.inc_value("xcedu/failed_lists")
             yield Failure(response.url, "parse", "list page without a column name")
             return
-        self.crawler.stats.inc_value("xcedu/list_pages")
+        stats = self.crawler.stats
+        stats.inc_value("xcedu/list_pages")
+        stats.inc_value(list_key(page.column, "pages"))
+        stats.inc_value(list_key(page.column, "entries"), len(page.entries))
         yield ListPageRead(self.canonical(response.url))
+        new_entries = 0
         for entry in page.entries:
+            entry = replace(entry, url=self.canonical(entry.url))
+            if self.plan.is_known(entry):
+                stats.inc_value("xcedu/skipped_known")
+                yield ColumnListing(entry.url, entry.column)
+                continue
+            new_entries += 1
             yield from self.follow_entry(entry)
-        if page.next_page_url:
+        if page.next_page_url and self.plan.follows_pager(new_entries):
             yield response.follow(page.next_page_url, callback=self.parse_list, errback=self.list_failed)
 
     def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
-        url = self.canonical(entry.url)
+        url = entry.url
         if host_of(url) not in self.site_hosts:
             yield announcement_from_entry(entry, "external")
         elif file_extension(url) in self.profile.file_extensions:
@@ -138,10 +161,7 @@ class XceduSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         target = self.canonical(target)
         if host_of(target) not in self.site_hosts:
-            yield announcement_from_entry(
-                ListEntry(url=target, title=entry.title, date_raw=entry.date_raw, column=entry.column),
-                "external",
-            )
+            yield announcement_from_entry(entry, "external", url=target, aliases=(*aliases, stub))
         elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
             yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
         else:
@@ -163,7 +183,9 @@ class XceduSpider(scrapy.Spider):
 
     def failure_item(self, failure: TwistedFailure, what: str) -> Failure:
         request = failure.request
-        if failure.check(HttpError):
+        if failure.check(Blocked):
+            reason, detail = "blocked", str(failure.value)
+        elif failure.check(HttpError):
             status = failure.value.response.status
             reason, detail = f"http_{status}", f"HTTP {status}"
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):

@@ -1,0 +1,56 @@
+"""Decides what a run fetches: everything (full), every list page (catch-up) or only what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.items import ListEntry
+from xcedu_crawler.urls import url_key
+
+FULL, CATCH_UP, INCREMENTAL = "full", "catch-up", "incremental"
+
+
+@dataclass
+class CrawlPlan:
+    """What the archive already holds, and the mode that follows from it."""
+
+    mode: str
+    listings: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    failed_urls: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_archive(cls, db_path: str, full: bool) -> CrawlPlan:
+        """A full run when asked; otherwise incremental, unless the last run did not end `ok`.
+
+        After a killed, partial or blocked run some list pages may never have been read,
+        so the next run walks every list page again (catch-up), fetching only new entries.
+        """
+        if full:
+            return cls(FULL)
+        if not Path(db_path).exists():
+            return cls(CATCH_UP)
+        archive = Archive.open(db_path)
+        try:
+            last_run = archive.last_run()
+            mode = INCREMENTAL if last_run and last_run["status"] == "ok" else CATCH_UP
+            return cls(mode, archive.known_listings(), archive.failed_urls())
+        finally:
+            archive.close()
+
+    def is_known(self, entry: ListEntry) -> bool:
+        """Archived with the same list title and date; or, after an `ok` run, failed before.
+
+        A nightly run does not ask again for what failed last night (a 404 stays a 404);
+        catch-up and full runs retry every failure.
+        """
+        if self.mode == FULL:
+            return False
+        if entry.url in self.failed_urls:
+            return self.mode == INCREMENTAL
+        return self.listings.get(url_key(entry.url, ())) == (entry.title, entry.date_raw)
+
+    def follows_pager(self, new_entries: int) -> bool:
+        """Incremental runs stop at the first list page that holds nothing new."""
+        return self.mode != INCREMENTAL or new_entries > 0
