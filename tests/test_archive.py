@@ -149,3 +149,47 @@ def test_migrations_apply_once_on_reopen(tmp_path):
     assert archive.db.journal_mode == "wal"
     assert {"announcements", "attachments", "failures", "crawl_runs"} <= set(archive.db.table_names())
     archive.close()
+
+
+def test_an_edit_keeps_the_previous_version(archive):
+    archive.store(make(), now="2026-01-01T00:00:00+00:00")
+    archive.store(make(), now="2026-01-02T00:00:00+00:00")
+    assert rows(archive, "announcement_versions") == []
+    archive.store(make(paragraphs=["第一段", "第二段（更正）"], source="市教育局"),
+                  now="2026-01-03T00:00:00+00:00")
+    [version] = rows(archive, "announcement_versions")
+    assert version["recorded_at"] == "2026-01-03T00:00:00+00:00"
+    assert json.loads(version["fields"]) == ["source", "paragraphs"]
+    assert json.loads(version["old_values"]) == {"source": None, "paragraphs": '["第一段", "第二段"]'}
+
+
+@pytest.mark.parametrize("reason", ["http_404", "not_found_page"])
+def test_a_withdrawn_announcement_is_kept_and_marked_gone_until_it_returns(archive, reason):
+    archive.store(make(), now="2026-01-01T00:00:00+00:00")
+    archive.record_failure(URL, reason, "", now="2026-01-02T00:00:00+00:00")
+    archive.record_failure(URL, reason, "", now="2026-01-03T00:00:00+00:00")
+    [row] = rows(archive)
+    assert row["gone_at"] == "2026-01-02T00:00:00+00:00"
+    archive.store(make(), now="2026-01-04T00:00:00+00:00")
+    assert rows(archive)[0]["gone_at"] is None
+    assert rows(archive, "failures") == []
+
+
+def test_a_transient_failure_does_not_mark_an_announcement_gone(archive):
+    archive.store(make())
+    archive.record_failure(URL, "http_500", "")
+    assert rows(archive)[0]["gone_at"] is None
+
+
+def test_known_listings_remember_the_list_entry(archive):
+    archive.store(make(list_url=URL, list_title="【部署】许昌市2022年教育工作会议召开",
+                       list_date="2022-02-07"))
+    key = "//jyj.example.cn/jyj/003001/20220207/abc.html"
+    assert archive.known_listings() == {key: ("【部署】许昌市2022年教育工作会议召开", "2022-02-07")}
+
+
+def test_a_killed_run_is_closed_as_failed_by_the_next(archive):
+    killed = archive.start_run("incremental")
+    archive.start_run("catch-up")
+    assert archive.db["crawl_runs"].get(killed)["status"] == "failed"
+    assert archive.last_run()["id"] == killed
