@@ -28,6 +28,7 @@ def snapshot(db_path) -> dict[str, list[dict]]:
                 for row in db["failures"].rows_where(order_by="url")
             ],
             "announcement_urls": list(db["announcement_urls"].rows_where(order_by="url_key")),
+            "announcement_versions": list(db["announcement_versions"].rows_where(order_by="id")),
         }
     finally:
         archive.close()

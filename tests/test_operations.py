@@ -117,3 +117,10 @@ def test_sigkill_at_any_moment_leaves_a_sound_archive_that_the_next_run_complete
     last = runs(db_path)[-1]
     assert (last["status"], last["mode"]) == ("ok", "catch-up")
     assert all(run["status"] == "failed" for run in runs(db_path)[:-1])
+
+
+def test_a_blocked_run_exits_4(server, tmp_path):
+    server.challenge = "521"
+    done = xcedu_crawl(server, tmp_path / "x.db", "-s", "XCEDU_CHALLENGE_DELAY=0.2")
+    assert done.returncode == 4, done.stdout
+    assert " blocked: " in done.stdout

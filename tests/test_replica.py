@@ -12,7 +12,16 @@ import pytest
 
 from xcedu_crawler.replica import ReplicaServer, build_site
 from xcedu_crawler.replica.fixtures import write_fixtures
-from xcedu_crawler.replica.model import DATE_STYLES, ENCODINGS, META_DATE, NO_DATE, TEMPLATES
+from xcedu_crawler.replica.model import (
+    DATE_STYLES,
+    ENCODINGS,
+    META_DATE,
+    NO_DATE,
+    TEMPLATES,
+    Article,
+    href,
+)
+from xcedu_crawler.replica.site import Site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 SEED_TEXT = Path(__file__).parents[1] / "xcedu_crawler" / "replica" / "data" / "seed-page.txt"
@@ -21,6 +30,10 @@ EXPECTED_KEYS = {
     "published_precision", "published_raw", "columns", "paragraphs", "images", "attachments",
 }  # fmt: skip
 FLAKY = "10 HTTP 500 then OK"
+LIST_ENTRY = re.compile(
+    r'<li class="[^"]+"><a href="([^"]+)"[^>]*>[^<]*</a><span class="ewb-list-date">([^<]+)</span>'
+)
+BASE_URL = "http://127.0.0.1:8000"
 
 
 def connect(server: ReplicaServer) -> http.client.HTTPConnection:
@@ -47,6 +60,36 @@ def text_of(body: bytes) -> str:
 def by_case(expected: list[dict], case: str) -> dict:
     [found] = [item for item in expected if item["case"] == case]
     return found
+
+
+def by_url(expected: list[dict], url: str) -> dict:
+    [found] = [item for item in expected if item["url"] == url]
+    return found
+
+
+def list_entries(server: ReplicaServer, catnum: str, number: int = 1) -> list[tuple[str, str]]:
+    """(href as written, date) of each entry on a list page, whatever class the entries have."""
+    path = f"/jyj/{catnum}/moreinfo.html" if number == 1 else f"/jyj/{catnum}/{number}.html"
+    return LIST_ENTRY.findall(text_of(fetch(server, path)[2]))
+
+
+def assert_contents_distinct(expected: list[dict]) -> None:
+    """Nothing but the republished copy may look republished: equal content, two URLs."""
+    contents = Counter(
+        (i["title"], i["published_at"], tuple(i["paragraphs"]), i["kind"] != "page" and i["url"])
+        for i in expected
+    )
+    assert max(contents.values()) == 1
+
+
+def first_ordinary(site: Site, catnum: str, date_style: str = "dash_minute") -> str:
+    """The path of the first ordinary announcement of CATNUM written in DATE_STYLE."""
+    return next(
+        record.article.path
+        for record in site.page_records
+        if record.case == "ordinary"
+        and (record.article.catnum, record.article.date_style) == (catnum, date_style)
+    )
 
 
 @pytest.fixture
@@ -239,12 +282,7 @@ def test_expected_announcements_are_well_formed(replica_site):
         assert item["columns"] == sorted(item["columns"])
     urls = [url for item in expected for url in (item["url"], *item["aliases"])]
     assert len(urls) == len(set(urls))
-    # Nothing but the republished copy may look republished: equal content, two URLs.
-    contents = Counter(
-        (i["title"], i["published_at"], tuple(i["paragraphs"]), i["kind"] != "page" and i["url"])
-        for i in expected
-    )
-    assert max(contents.values()) == 1
+    assert_contents_distinct(expected)
 
 
 def test_expected_announcements_cover_every_case(replica_site):
@@ -338,3 +376,227 @@ def test_fixture_pages_are_up_to_date(tmp_path):
             assert (FIXTURES / file_name).read_bytes() == (tmp_path / file_name).read_bytes(), (
                 f"{file_name} is stale: python -m xcedu_crawler.replica.fixtures tests/fixtures/pages"
             )
+
+
+# Changes between crawls, for tests of nightly runs
+
+
+@pytest.fixture
+def live():
+    """A site of its own, served: these tests change it."""
+    site = build_site()
+    with ReplicaServer(site) as server:
+        yield site, server
+
+
+def test_publish_tops_the_column_and_pushes_older_entries_down(live):
+    site, server = live
+    before = [(href(e.link), f"{e.list_date:%Y-%m-%d}") for e in site.listings["003002"]]
+    newest_before = max(entry.list_date for entries in site.listings.values() for entry in entries)
+    expected_before = site.expected_announcements(BASE_URL)
+    failures_before = site.expected_failures(BASE_URL)
+
+    paths = site.publish("003002", 13)
+
+    assert len(paths) == len(set(paths)) == 13
+    served = [entry for number in range(1, 6) for entry in list_entries(server, "003002", number)]
+    assert [link for link, _ in served[:13]] == [href(path) for path in paths]
+    assert served[13:] == before
+    new_dates = [day for _, day in served[:13]]
+    assert new_dates == sorted(new_dates, reverse=True) and min(new_dates) > f"{newest_before}"
+    assert site.total_pages("003002") == 5 and fetch(server, "/jyj/003002/6.html")[0] == 404
+
+    expected = site.expected_announcements(BASE_URL)
+    assert [item for item in expected if item["case"] != "published"] == expected_before
+    published = [item for item in expected if item["case"] == "published"]
+    assert [item["url"] for item in published[::-1]] == [BASE_URL + path for path in paths]
+    assert {item["columns"][0] for item in published} == {"通知公告"}
+    assert_contents_distinct(expected)
+    for path, item in zip(paths[::-1], published):
+        status, _, body = fetch(server, path)
+        assert status == 200 and item["title"] in text_of(body)
+    assert site.expected_failures(BASE_URL) == failures_before
+
+
+@pytest.mark.parametrize("relist", [True, False])
+def test_edit_changes_the_body_and_with_relist_the_dates(live, relist):
+    site, server = live
+    path = first_ordinary(site, "003001")
+    url = BASE_URL + path
+    position = [entry.link for entry in site.listings["003001"]].index(path)
+    number, index = position // site.page_size + 1, position % site.page_size
+    before = by_url(site.expected_announcements(BASE_URL), url)
+    listed_before = list_entries(server, "003001", number)
+
+    site.edit(path, relist=relist)
+
+    after = by_url(site.expected_announcements(BASE_URL), url)
+    assert after["paragraphs"][:-1] == before["paragraphs"]
+    assert re.fullmatch(r"（\d{4}年\d{1,2}月\d{1,2}日更新）.+", after["paragraphs"][-1])
+    listed_after = list_entries(server, "003001", number)
+    assert listed_after[index][0] == listed_before[index][0] == href(path)  # kept its place
+    assert (listed_after[index][1] > listed_before[index][1]) is relist
+    assert (after["published_at"] > before["published_at"]) is relist
+    assert {k: v for k, v in after.items() if not k.startswith(("published", "paragraphs"))} == {
+        k: v for k, v in before.items() if not k.startswith(("published", "paragraphs"))
+    }
+    page = text_of(fetch(server, path)[2])
+    assert after["paragraphs"][-1] in page and after["published_raw"] in page
+    if relist:
+        assert listed_after[index][1] == after["published_at"][:10]
+        assert before["published_raw"] not in page
+
+
+@pytest.mark.parametrize(
+    ("how", "reason"), [("404", "http_404"), ("not_found_page", "not_found_page")]
+)
+def test_withdraw_takes_a_page_down_until_restored(live, how, reason):
+    site, server = live
+    path = first_ordinary(site, "003004")
+    url = BASE_URL + path
+    expected_before = site.expected_announcements(BASE_URL)
+    failures_before = site.expected_failures(BASE_URL)
+
+    site.withdraw(path, how)
+
+    status, _, body = fetch(server, path)
+    if how == "404":
+        assert status == 404
+    else:
+        assert status == 200 and "您访问的页面不存在" in body.decode("utf-8")
+    listed = [link for number in range(1, 4) for link, _ in list_entries(server, "003004", number)]
+    assert href(path) in listed
+    expected = site.expected_announcements(BASE_URL)
+    assert by_url(expected, url) == {**by_url(expected_before, url), "gone": True}
+    assert [item for item in expected if item["url"] != url] == [
+        item for item in expected_before if item["url"] != url
+    ]
+    failures = site.expected_failures(BASE_URL)
+    assert failures[: len(failures_before)] == failures_before
+    assert [(f["url"], f["reason"]) for f in failures[len(failures_before) :]] == [(url, reason)]
+
+    site.restore(path)
+
+    status, _, body = fetch(server, path)
+    assert status == 200 and by_url(expected, url)["title"] in text_of(body)
+    assert site.expected_announcements(BASE_URL) == expected_before
+    assert site.expected_failures(BASE_URL) == failures_before
+
+
+def test_changes_refuse_what_they_cannot_model(live):
+    site, server = live
+    seed = site.special_articles["seed"].path
+    ordinary = first_ordinary(site, "003001")
+    for change in (
+        lambda: site.edit(seed),
+        lambda: site.withdraw(seed, "404"),
+        lambda: site.withdraw(ordinary, "410"),
+        lambda: site.restore(ordinary),  # not withdrawn
+        lambda: setattr(site, "drift", "no_title"),
+        lambda: setattr(server, "challenge", "403"),
+    ):
+        with pytest.raises(ValueError):
+            change()
+
+
+@pytest.mark.parametrize("status", ["521", "412"])
+def test_challenge_answers_everything_but_robots_txt(live, status):
+    site, server = live
+    flaky = by_case(site.expected_announcements(BASE_URL), FLAKY)["url"]
+    detail = first_ordinary(site, "003002")
+    paths = ["/", "/jyj/003001/moreinfo.html", "/jyj/003003/2.html", detail, flaky,
+             "/jyj/images/logo.png", "/jyj/003001/nothing-here.html"]  # fmt: skip
+    server.reset_state()
+    server.challenge = status
+
+    for path in paths:
+        for method in ("GET", "HEAD"):
+            got_status, headers, body = fetch(server, path, method)
+            assert (got_status, headers["Content-Type"]) == (int(status), "text/html"), path
+            assert int(headers["Content-Length"]) < 2048
+        page = fetch(server, path)[2].decode("ascii")
+        assert 'document.cookie="__jsl_clearance=' in page and "; path=/" in page
+        assert "location.href=location.pathname+location.search" in page
+        assert "<script>" in page and "ewb-" not in page
+    assert fetch(server, "/robots.txt")[0] == 200
+    assert len(server.requests) == 3 * len(paths) + 1
+
+    server.challenge = None
+    assert fetch(server, "/jyj/003001/moreinfo.html")[0] == 200
+    assert fetch(server, detail)[0] == 200
+    # The site behind the firewall never saw the challenged requests: its first GET fails.
+    assert [fetch(server, flaky)[0] for _ in range(2)] == [500, 200]
+
+
+def detail_pages(site: Site) -> list[tuple[Article, int, str]]:
+    """(article, part index, page text) of every part of every HTML announcement."""
+    return [
+        # The second GET: the "500 then OK" page has used up its error.
+        (record.article, index, text_of(site.respond(record.article.part_path(index), 2).body))
+        for record in site.page_records
+        for index in range(len(record.article.parts))
+    ]
+
+
+def test_drift_no_source_drops_every_trace_of_the_source(live):
+    site, _ = live
+    expected = site.expected_announcements(BASE_URL)
+    pages = [page for _, _, page in detail_pages(site)]
+    assert any('id="infoSource"' in page for page in pages)
+    assert any('name="contentSource"' in page for page in pages)
+
+    site.drift = "no_source"
+
+    for article, _, page in detail_pages(site):
+        assert "来源" not in page and "infoSource" not in page and "contentSource" not in page
+        assert article.title in page and re.search(r'id="(TDContent|mainContent)"', page)
+    assert site.expected_announcements(BASE_URL) == expected
+    site.drift = None
+    assert [page for _, _, page in detail_pages(site)] == pages
+
+
+def test_drift_body_renamed_hides_the_content_container(live):
+    site, _ = live
+    expected = site.expected_announcements(BASE_URL)
+    pages = [page for _, _, page in detail_pages(site)]
+
+    site.drift = "body_renamed"
+
+    for article, index, page in detail_pages(site):
+        assert not re.search(r"TDContent|mainContent|ewb-article-info", page)
+        assert f'<div class="article-content-v2">{article.parts[index].html}</div>' in page
+        assert article.title in page
+        assert article.visible_date is None or article.visible_date in page
+    assert site.expected_announcements(BASE_URL) == expected
+    site.drift = None
+    assert [page for _, _, page in detail_pages(site)] == pages
+
+
+def test_drift_list_renamed_renames_the_entries_only(live):
+    site, server = live
+    before = text_of(fetch(server, "/jyj/003002/2.html")[2])
+
+    site.drift = "list_renamed"
+
+    page = text_of(fetch(server, "/jyj/003002/2.html")[2])
+    assert "ewb-list-node" not in page and page.count('<li class="list-item-v2">') == site.page_size
+    renamed = before.replace('<li class="ewb-list-node clearfix">', '<li class="list-item-v2">')
+    assert page == renamed
+    assert 'class="ewb-page"' in page
+    detail = text_of(fetch(server, first_ordinary(site, "003002"))[2])
+    assert re.search(r'id="(TDContent|mainContent)"', detail)
+    site.drift = None
+    assert text_of(fetch(server, "/jyj/003002/2.html")[2]) == before
+
+
+def test_reset_state_keeps_changes_drift_and_challenge(live):
+    site, server = live
+    path = first_ordinary(site, "003003")
+    site.withdraw(path, "404")
+    site.drift = "list_renamed"
+    server.challenge = "521"
+    server.reset_state()
+    assert (site.drift, server.challenge) == ("list_renamed", "521")
+    assert fetch(server, path)[0] == 521
+    server.challenge = None
+    assert fetch(server, path)[0] == 404

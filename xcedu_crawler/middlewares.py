@@ -73,16 +73,25 @@ class ChallengeMiddleware:
             return response
         self.consecutive[host] = self.consecutive.get(host, 0) + 1
         self.stats.inc_value("xcedu/challenges")
-        self._slow_down(request)
+        slot = self._slot(request)
+        if slot is not None:
+            slot.delay = max(slot.delay * 2, self.min_delay)
+            logger.warning("Anti-crawler challenge from %s: delay raised to %.1f s", request.url, slot.delay)
         if self.consecutive[host] >= self.limit and host not in self.blocked_hosts:
             self.blocked_hosts.add(host)
             self.stats.inc_value("xcedu/blocked_hosts")
             logger.error("%s keeps answering with anti-crawler challenges: no more requests to it", host)
+            if slot is not None:
+                self._drop_queued(slot, host)
         raise Blocked(f"anti-crawler challenge (HTTP {response.status})")
 
-    def _slow_down(self, request: Request) -> None:
+    def _slot(self, request: Request):
         downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is not None:
-            slot.delay = max(slot.delay * 2, self.min_delay)
-            logger.warning("Anti-crawler challenge from %s: delay raised to %.1f s", request.url, slot.delay)
+        return downloader.slots.get(downloader.get_slot_key(request))
+
+    def _drop_queued(self, slot, host: str) -> None:
+        # Requests waiting out the host's delay already passed process_request; Scrapy has
+        # no public way to recall them, so they are failed from the slot's queue, unsent.
+        while slot.queue:
+            _, queued = slot.queue.popleft()
+            queued.errback(Blocked(f"not asked: {host} answered {self.limit} challenges in a row"))

@@ -140,11 +140,11 @@ class StorePipeline:
 
     def run_status(self, stats: dict[str, Any], reason: str, warnings: list[str]) -> tuple[str, str | None]:
         """The run's status and, unless it is `ok`, why."""
+        if stats.get("xcedu/blocked_hosts", 0):
+            return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
         failed_lists = stats.get("xcedu/failed_lists", 0)
         if failed_lists and not stats.get("xcedu/list_pages", 0):
             return "failed", "no list page could be read"
-        if stats.get("xcedu/blocked_hosts", 0):
-            return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
         problems = []
         if failed_lists:
             problems.append(f"{failed_lists} list page(s) could not be read")

@@ -29,13 +29,7 @@ from xcedu_crawler.replica.body import (
     table,
 )
 from xcedu_crawler.replica.model import SHANGHAI, Article, Listing, detail_path, href
-from xcedu_crawler.replica.site import (
-    EntryRecord,
-    FailureRecord,
-    PageRecord,
-    Site,
-    article_responder,
-)
+from xcedu_crawler.replica.site import NOT_FOUND_PAGE, EntryRecord, FailureRecord, PageRecord, Site
 
 SEED_HEADER_LINES = 3  # breadcrumb, title and info bar; the body follows
 TRACKING_QUERY = "?from=timeline&spm=a.b.c"
@@ -88,13 +82,9 @@ def _prose(*texts: str) -> Body:
 def _add_page(
     site: Site, case: str, key: str, article: Article, *extra_links: tuple[str, str]
 ) -> None:
-    """Serve ARTICLE, list it in its column and at EXTRA_LINKS (catnum, link), and expect it."""
-    site.serve_article(article)
+    """Add ARTICLE as Site.add_page does, known as KEY among the special articles."""
+    site.add_page(case, article, *extra_links)
     site.special_articles[key] = article
-    links = [(article.catnum, article.path), *extra_links]
-    for catnum, link in links:
-        site.add_listing(Listing(catnum, link, article.title, article.list_date))
-    site.page_records.append(PageRecord(case, article, tuple(catnum for catnum, _ in links)))
 
 
 def _seed_body() -> Body:
@@ -173,7 +163,7 @@ def _republished_copy(site: Site) -> None:
     site.serve_article(article)
     site.special_articles["republished"] = article
     copy_path = detail_path("003004", date(2022, 2, 23), "republished-copy")
-    site.serve(copy_path, article_responder(article))
+    site.serve(copy_path, site.article_responder(article))
     site.add_listing(Listing("003001", article.path, article.title, article.list_date))
     site.add_listing(Listing("003004", copy_path, article.title, date(2022, 2, 23)))
     site.page_records.append(PageRecord(
@@ -246,8 +236,7 @@ def _not_found_page(site: Site) -> None:
         site, "8 error page with HTTP 200", "not_found_page", "003001", "not-found",
         "许昌市教育局关于开展教师节表彰活动的通知", date(2022, 2, 25),
     )  # fmt: skip
-    reply = templates.html_reply(templates.not_found_page(), "utf-8")
-    site.serve(path, lambda _: reply)
+    site.serve(path, lambda _: NOT_FOUND_PAGE)
 
 
 def _http_404(site: Site) -> None:
@@ -271,7 +260,7 @@ def _server_error_then_ok(site: Site) -> None:
         ),),
         date_style="dash_minute", source="许昌市教育局办公室", template="old", encoding="utf-8",
     )  # fmt: skip
-    page = article_responder(article)
+    page = site.article_responder(article)
     error = templates.html_reply(templates.server_error_page(), "utf-8", status=500)
     _add_page(site, "10 HTTP 500 then OK", "flaky", article)
     site.serve(article.path, lambda attempt: error if attempt == 1 else page(attempt))
@@ -299,8 +288,8 @@ def _cut_connection(site: Site) -> None:
         site, "12 connection cut mid-body", "download_error", "003004", "cut",
         article.title, article.list_date,
     )  # fmt: skip
-    reply = replace(article_responder(article)(1), cut=True)
-    site.serve(path, lambda _: reply)
+    page = site.article_responder(article)
+    site.serve(path, lambda attempt: replace(page(attempt), cut=True))
 
 
 def _two_page_article(site: Site) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from random import Random
+from typing import TYPE_CHECKING
 
 from xcedu_crawler.replica.body import (
     NBSP_INDENT,
@@ -28,11 +29,9 @@ from xcedu_crawler.replica.model import (
     SHANGHAI,
     TEMPLATES,
     Article,
-    Listing,
     detail_path,
     href,
 )
-from xcedu_crawler.replica.site import PageRecord, Site
 from xcedu_crawler.replica.vocabulary import (
     DISTRICTS,
     DOCUMENT_NAMES,
@@ -43,6 +42,9 @@ from xcedu_crawler.replica.vocabulary import (
     TITLE_PATTERNS,
     TOPICS,
 )
+
+if TYPE_CHECKING:  # for annotations only: site.py imports this module to publish announcements
+    from xcedu_crawler.replica.site import Site
 
 # Ordinary announcements are older than the special cases, so those stay on the first list pages.
 NEWEST_DAY = date(2022, 1, 31)
@@ -58,12 +60,8 @@ _NEW_TEMPLATE_STYLES = (*DATE_STYLES, NO_DATE, META_DATE)
 def add_ordinary_announcements(site: Site, per_column: int) -> None:
     for position in range(per_column):
         for column_index, (catnum, _) in enumerate(COLUMNS):
-            serial = position * len(COLUMNS) + column_index
             day = NEWEST_DAY - timedelta(days=position * DAYS_APART + column_index % DAYS_APART)
-            article = ordinary_article(serial, catnum, day)
-            site.serve_article(article)
-            site.add_listing(Listing(catnum, article.path, article.title, article.list_date))
-            site.page_records.append(PageRecord("ordinary", article, (catnum,)))
+            site.add_ordinary(catnum, day)
 
 
 def ordinary_article(serial: int, catnum: str, day: date) -> Article:

@@ -11,10 +11,15 @@ from urllib.parse import unquote, urlsplit
 
 from xcedu_crawler.replica import templates
 from xcedu_crawler.replica.model import Reply
-from xcedu_crawler.replica.site import Site
+from xcedu_crawler.replica.site import ROBOTS_PATH, Site
 
 HOST = "127.0.0.1"
 _MISSING = templates.html_reply(templates.missing_page(), "utf-8", status=404)
+# A WAF's answers in place of every page: 521 from Jiasule-style firewalls, 412 from others.
+_CHALLENGES = {
+    status: Reply(int(status), "text/html", templates.challenge_page().encode("ascii"))
+    for status in ("521", "412")
+}
 
 
 class ReplicaServer:
@@ -22,13 +27,15 @@ class ReplicaServer:
 
     `requests` lists every (method, path with query) received, in order. `reset_state()`
     forgets it and the per-URL GET counters, so the next crawl meets the same behaviour
-    (the first GET of the "500 then OK" page fails again).
+    (the first GET of the "500 then OK" page fails again). It leaves `challenge` and the
+    site's changes alone: those are undone explicitly.
     """
 
     def __init__(self, site: Site, port: int = 0):
         self.site = site
         self.port = port
         self.requests: list[tuple[str, str]] = []
+        self._challenge: str | None = None
         self._lock = threading.Lock()
         self._gets: Counter[str] = Counter()
         self._httpd: _ReplicaHTTPServer | None = None
@@ -66,6 +73,18 @@ class ReplicaServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    @property
+    def challenge(self) -> str | None:
+        """None, or "521" / "412": every request but robots.txt is then answered with that
+        status and an anti-crawler script page, as by a firewall in front of the site."""
+        return self._challenge
+
+    @challenge.setter
+    def challenge(self, status: str | None) -> None:
+        if status is not None and status not in _CHALLENGES:
+            raise ValueError(f"challenge must be None, {' or '.join(_CHALLENGES)}; not {status!r}")
+        self._challenge = status
+
     def reset_state(self) -> None:
         with self._lock:
             self._gets.clear()
@@ -74,8 +93,12 @@ class ReplicaServer:
     def reply_for(self, method: str, path: str) -> Reply:
         """The reply to METHOD PATH, counted; a HEAD answers as the next GET would."""
         key = unquote(urlsplit(path).path)
+        challenge = self._challenge
         with self._lock:
             self.requests.append((method, path))
+            if challenge is not None and key != ROBOTS_PATH:
+                # The firewall answers first: the site never sees the request, nor counts it.
+                return _CHALLENGES[challenge]
             if method == "GET":
                 self._gets[key] += 1
             attempt = self._gets[key] + (method != "GET")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from urllib.parse import unquote, urljoin, urlsplit
 
 from xcedu_crawler.replica import templates
-from xcedu_crawler.replica.body import normalize_space
+from xcedu_crawler.replica.body import Body, normalize_space, paragraph
 from xcedu_crawler.replica.documents import document_reply
 from xcedu_crawler.replica.model import (
     COLUMN_NAMES,
@@ -22,11 +24,19 @@ from xcedu_crawler.replica.model import (
     list_date_published,
     list_path,
 )
+from xcedu_crawler.replica.ordinary import ordinary_article
 
 # Called with how many times this path has been asked for with GET, this one included.
 Responder = Callable[[int], Reply]
 
+ROBOTS_PATH = "/robots.txt"
 ROBOTS_TXT = f"User-agent: *\nDisallow: /{SITE_ID}/private/\n"
+NOT_FOUND_PAGE = templates.html_reply(templates.not_found_page(), "utf-8")
+# How a withdrawn page may answer, and the failure reason a crawl records for it.
+WITHDRAWAL_REASONS = {"404": "http_404", "not_found_page": "not_found_page"}
+# Changes between crawls apply to these only: single pages, each listed once at its own URL.
+_CHANGEABLE_CASES = ("ordinary", "published")
+_UPDATE_NOTE = "根据工作安排，本文部分内容已作调整，请以本文为准。"
 _TITLE_TAG = re.compile(r"【(?P<tag>[^】]*)】(?P<rest>.+)")
 
 
@@ -60,7 +70,13 @@ class FailureRecord:
 
 
 class Site:
-    """Site "jyj" of the bureau. Build it with build_site(); pages are rendered when asked for."""
+    """Site "jyj" of the bureau. Build it with build_site(); pages are rendered when asked for.
+
+    Between crawls a test may change it as the live site changes between nights: publish(),
+    edit(), withdraw() and restore() keep the ground truth (expected_announcements(),
+    expected_failures()) in step; `drift` changes the markup only. The server's threads may
+    serve the site while it changes: each request sees a change whole or not at all.
+    """
 
     def __init__(self, page_size: int):
         self.page_size = page_size
@@ -70,9 +86,14 @@ class Site:
         self.entry_records: list[EntryRecord] = []
         self.failure_records: list[FailureRecord] = []
         self.special_articles: dict[str, Article] = {}  # by case key, for fixtures and tests
+        self._drift: str | None = None
+        self._withdrawn: dict[str, str] = {}  # path: how (a WITHDRAWAL_REASONS key)
+        self._ordinary_count = 0  # also the next ordinary announcement's serial number
+        # Held by changes, and by the route lookups of requests, never while rendering.
+        self._lock = threading.Lock()
         self._routes: dict[str, Responder] = {
             "/": lambda _: templates.html_reply(templates.home_page(), "utf-8"),
-            "/robots.txt": lambda _: Reply(200, "text/plain", ROBOTS_TXT.encode("ascii")),
+            ROBOTS_PATH: lambda _: Reply(200, "text/plain", ROBOTS_TXT.encode("ascii")),
             templates.ABOUT_PATH: lambda _: templates.html_reply(templates.about_page(), "utf-8"),
             templates.CLICK_COUNTER_PATH: lambda _: Reply(
                 200, "application/javascript", b'document.write("1024");'
@@ -89,11 +110,17 @@ class Site:
     def serve_document(self, path: str) -> None:
         self._routes[path] = lambda _: document_reply(path)
 
+    def article_responder(self, article: Article, index: int = 0) -> Responder:
+        """Part INDEX of ARTICLE, rendered as the drift of the moment has it."""
+        return lambda _: templates.html_reply(
+            templates.detail_page(article, index, self.drift), article.encoding
+        )
+
     def serve_article(self, article: Article) -> None:
         """Serve every part of ARTICLE, its images and its documents."""
         for index, body in enumerate(article.parts):
             part_path = article.part_path(index)
-            self._routes[part_path] = article_responder(article, index)
+            self._routes[part_path] = self.article_responder(article, index)
             for src in (src for block in body.blocks for src in block.image_srcs):
                 self.serve_document(unquote(urljoin(part_path, src)))
             for link, _ in (link for block in body.blocks for link in block.document_links):
@@ -104,10 +131,118 @@ class Site:
     def add_listing(self, listing: Listing) -> None:
         self.listings[listing.catnum].append(listing)
 
+    def add_page(self, case: str, article: Article, *extra_links: tuple[str, str]) -> None:
+        """Serve ARTICLE, list it in its column and at EXTRA_LINKS (catnum, link), and expect it."""
+        self.serve_article(article)
+        links = [(article.catnum, article.path), *extra_links]
+        for catnum, link in links:
+            self.add_listing(Listing(catnum, link, article.title, article.list_date))
+        self.page_records.append(PageRecord(case, article, tuple(catnum for catnum, _ in links)))
+
+    def add_ordinary(self, catnum: str, day: date) -> None:
+        """Add the next ordinary announcement of column CATNUM, dated DAY."""
+        self.add_page("ordinary", self._next_ordinary(catnum, day))
+
+    def _next_ordinary(self, catnum: str, day: date) -> Article:
+        # Serial numbers follow the order added; each gives an announcement of its own content.
+        article = ordinary_article(self._ordinary_count, catnum, day)
+        self._ordinary_count += 1
+        return article
+
     def seal(self) -> None:
         """Order every column newest first (sorted() keeps equal dates in the order added)."""
         for catnum, entries in self.listings.items():
             self.listings[catnum] = sorted(entries, key=lambda entry: entry.list_date, reverse=True)
+
+    # Changes between crawls
+
+    def publish(self, catnum: str, count: int) -> list[str]:
+        """Publish COUNT new ordinary announcements atop column CATNUM; their paths, newest first.
+
+        They are dated a day apart after the newest date on the site, and listed newest
+        first above the older entries, which move down and onto later list pages.
+        """
+        with self._lock:
+            day = self._newest_day()
+            articles: list[Article] = []
+            for _ in range(count):
+                day += timedelta(days=1)
+                article = self._next_ordinary(catnum, day)
+                self.serve_article(article)
+                self.page_records.append(PageRecord("published", article, (catnum,)))
+                articles.insert(0, article)
+            new_entries = [Listing(catnum, a.path, a.title, a.list_date) for a in articles]
+            # A new list rather than the old one changed: a list page being rendered uses the old.
+            self.listings[catnum] = [*new_entries, *self.listings[catnum]]
+        return [article.path for article in articles]
+
+    def edit(self, path: str, *, relist: bool = True) -> None:
+        """Append an update note to the body of ordinary announcement PATH; its URL stays.
+
+        With RELIST, its page and its list entry are redated to the day after the newest date
+        on the site (the entry keeps its place): how the real site shows an edit. Without,
+        only the body changes, which only a crawl fetching every page again notices.
+        """
+        with self._lock:
+            index, record = self._changeable_record(path)
+            article = record.article
+            day = self._newest_day() + timedelta(days=1)
+            note = paragraph(f"（{day.year}年{day.month}月{day.day}日更新）{_UPDATE_NOTE}")
+            *earlier_parts, last_part = article.parts
+            edited = replace(article, parts=(*earlier_parts, Body((*last_part.blocks, note))))
+            if relist:
+                edited = replace(edited, moment=datetime.combine(day, article.moment.timetz()))
+                self.listings[article.catnum] = [
+                    replace(entry, list_date=day) if entry.link == path else entry
+                    for entry in self.listings[article.catnum]
+                ]
+            self.serve_article(edited)
+            self.page_records[index] = replace(record, article=edited)
+
+    def withdraw(self, path: str, how: str) -> None:
+        """Take ordinary announcement PATH down; its list entry stays. HOW (a WITHDRAWAL_REASONS
+        key): "404" answers 404, "not_found_page" answers 200 with the site's error page.
+
+        The archive keeps what it holds: PATH stays expected, with "gone": True, and is
+        expected among the failures, until restore().
+        """
+        if how not in WITHDRAWAL_REASONS:
+            raise ValueError(f"how must be one of {list(WITHDRAWAL_REASONS)}, not {how!r}")
+        with self._lock:
+            self._changeable_record(path)
+            self._withdrawn[path] = how
+
+    def restore(self, path: str) -> None:
+        """Serve withdrawn PATH again, as before."""
+        with self._lock:
+            if self._withdrawn.pop(path, None) is None:
+                raise ValueError(f"{path} is not withdrawn")
+
+    @property
+    def drift(self) -> str | None:
+        """None, or a redesign (one of templates.DRIFTS) all pages of its kind are rendered with.
+
+        "no_source": detail pages show no source, neither label nor #infoSource nor meta;
+        "body_renamed": their content container has a name no crawler selector knows;
+        "list_renamed": list entries are li.list-item-v2. The ground truth stays as it is:
+        tests of a drifted site check the run's health, not the archive's rows.
+        """
+        return self._drift
+
+    @drift.setter
+    def drift(self, drift: str | None) -> None:
+        if drift is not None and drift not in templates.DRIFTS:
+            raise ValueError(f"drift must be None or one of {templates.DRIFTS}, not {drift!r}")
+        self._drift = drift
+
+    def _newest_day(self) -> date:
+        return max(entry.list_date for entries in self.listings.values() for entry in entries)
+
+    def _changeable_record(self, path: str) -> tuple[int, PageRecord]:
+        for index, record in enumerate(self.page_records):
+            if record.article.path == path and record.case in _CHANGEABLE_CASES:
+                return index, record
+        raise ValueError(f"{path} is not an ordinary announcement of the site")
 
     # Serving
 
@@ -115,8 +250,15 @@ class Site:
         """The reply to a GET of PATH (percent-encoded, maybe with a query); None for nothing."""
         parts = urlsplit(path)
         route_path = unquote(parts.path)
-        responder = self._routes.get(route_path) or self._list_responder(route_path)
+        with self._lock:
+            responder = self._responder(route_path)
         return responder(attempt) if responder is not None else None
+
+    def _responder(self, path: str) -> Responder | None:
+        how = self._withdrawn.get(path)
+        if how is not None:
+            return (lambda _: NOT_FOUND_PAGE) if how == "not_found_page" else None
+        return self._routes.get(path) or self._list_responder(path)
 
     def _list_responder(self, path: str) -> Responder | None:
         match = re.fullmatch(rf"/{SITE_ID}/(\d{{6}})/(moreinfo|\d+)\.html", path)
@@ -124,25 +266,29 @@ class Site:
             return None
         catnum, page = match[1], match[2]
         number = 1 if page == "moreinfo" else int(page)
-        if (number < 2 and page != "moreinfo") or number > self.total_pages(catnum):
+        # The page count and the entries come from one list: changes replace it, never alter it.
+        entries = self.listings[catnum]
+        if (number < 2 and page != "moreinfo") or number > _page_count(entries, self.page_size):
             return None  # page 1 is only moreinfo.html
-        return lambda _: self.list_reply(catnum, number)
+        return lambda _: self._list_reply(catnum, number, entries)
 
     def list_reply(self, catnum: str, number: int) -> Reply:
+        return self._list_reply(catnum, number, self.listings[catnum])
+
+    def _list_reply(self, catnum: str, number: int, entries: list[Listing]) -> Reply:
         column_index = [c for c, _ in COLUMNS].index(catnum)
         # Encodings rotate over pages, so every column has pages in all three.
         encoding = ENCODINGS[(column_index + number) % len(ENCODINGS)]
-        html = templates.list_page(
-            catnum, number, self.total_pages(catnum), self.page_listings(catnum, number), encoding
-        )
+        total = _page_count(entries, self.page_size)
+        on_page = _page_of(entries, number, self.page_size)
+        html = templates.list_page(catnum, number, total, on_page, encoding, self.drift)
         return templates.html_reply(html, encoding)
 
     def page_listings(self, catnum: str, number: int) -> list[Listing]:
-        start = (number - 1) * self.page_size
-        return self.listings[catnum][start : start + self.page_size]
+        return _page_of(self.listings[catnum], number, self.page_size)
 
     def total_pages(self, catnum: str) -> int:
-        return max(1, -(-len(self.listings[catnum]) // self.page_size))
+        return _page_count(self.listings[catnum], self.page_size)
 
     def column_start_paths(self) -> list[str]:
         return [list_path(catnum, 1) for catnum, _ in self.columns]
@@ -150,23 +296,38 @@ class Site:
     # Ground truth
 
     def expected_announcements(self, base_url: str) -> list[dict]:
-        """One dict per announcement a correct crawl archives (archive column names as keys)."""
+        """One dict per announcement a correct crawl archives (archive column names as keys).
+
+        A withdrawn one carries "gone": True.
+        """
         base_url = base_url.rstrip("/")
         return [
-            *(_page_expectation(record, base_url) for record in self.page_records),
+            *(
+                _page_expectation(record, base_url, gone=record.article.path in self._withdrawn)
+                for record in self.page_records
+            ),
             *(_entry_expectation(record, base_url) for record in self.entry_records),
         ]
 
     def expected_failures(self, base_url: str) -> list[dict]:
         base_url = base_url.rstrip("/")
+        withdrawn = [
+            FailureRecord("withdrawn", path, WITHDRAWAL_REASONS[how])
+            for path, how in self._withdrawn.items()
+        ]
         return [
             {"url": base_url + href(record.path), "reason": record.reason, "case": record.case}
-            for record in self.failure_records
+            for record in (*self.failure_records, *withdrawn)
         ]
 
 
-def article_responder(article: Article, index: int = 0) -> Responder:
-    return lambda _: templates.html_reply(templates.detail_page(article, index), article.encoding)
+def _page_count(entries: list[Listing], page_size: int) -> int:
+    return max(1, -(-len(entries) // page_size))
+
+
+def _page_of(entries: list[Listing], number: int, page_size: int) -> list[Listing]:
+    start = (number - 1) * page_size
+    return entries[start : start + page_size]
 
 
 def split_title_tag(title: str) -> tuple[str | None, str]:
@@ -194,7 +355,7 @@ def part_content(article: Article, index: int, base_url: str) -> dict:
     }
 
 
-def _page_expectation(record: PageRecord, base_url: str) -> dict:
+def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
     article = record.article
     tag, title = split_title_tag(article.title)
     published = article.published()
@@ -223,6 +384,8 @@ def _page_expectation(record: PageRecord, base_url: str) -> dict:
     }
     if record.interchangeable:
         expectation["interchangeable_urls"] = True
+    if gone:
+        expectation["gone"] = True
     return expectation
 
 

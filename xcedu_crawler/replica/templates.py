@@ -43,6 +43,11 @@ SIDEBAR_DOCUMENT_PATH = f"/{SITE_ID}/uploads/common/许昌市教育局政务服�
 
 STATIC_FILES = (LOGO_PATH, NOT_FOUND_IMAGE_PATH, SIDEBAR_DOCUMENT_PATH)
 
+# Redesigns that break a crawler's selectors, each affecting every page of one kind:
+# detail pages lose their source, detail pages rename their content container, list pages
+# rename their entries.
+NO_SOURCE, BODY_RENAMED, LIST_RENAMED = DRIFTS = ("no_source", "body_renamed", "list_renamed")
+
 _NAV_LINKS = (
     ("/", "首页"),
     *((list_path(catnum, 1), name) for catnum, name in COLUMNS),
@@ -121,10 +126,16 @@ def link_text(title: str) -> str:
 
 
 def list_page(
-    catnum: str, page_number: int, total_pages: int, listings: list[Listing], encoding: str
+    catnum: str,
+    page_number: int,
+    total_pages: int,
+    listings: list[Listing],
+    encoding: str,
+    drift: str | None = None,
 ) -> str:
     name = COLUMN_NAMES[catnum]
-    entries = "\n".join(_list_entry(listing) for listing in listings)
+    entry_class = "list-item-v2" if drift == LIST_RENAMED else "ewb-list-node clearfix"
+    entries = "\n".join(_list_entry(listing, entry_class) for listing in listings)
     main = f"""{breadcrumb(catnum)}
 <div class="ewb-column">
 <h3 class="ewb-column-title">{name}</h3>
@@ -136,11 +147,11 @@ def list_page(
     return page(f"{name} - {SITE_NAME}", main, encoding)
 
 
-def _list_entry(listing: Listing) -> str:
+def _list_entry(listing: Listing, entry_class: str) -> str:
     title = f' title="{escape(listing.title)}"' if listing.title_attribute else ""
     link = escape(href(listing.link))
     return (
-        f'<li class="ewb-list-node clearfix">'
+        f'<li class="{entry_class}">'
         f'<a href="{link}"{title} target="_blank" class="ewb-list-name">'
         f"{escape(link_text(listing.title), quote=False)}</a>"
         f'<span class="ewb-list-date">{listing.list_date:%Y-%m-%d}</span></li>'
@@ -165,10 +176,11 @@ def _pager(page_number: int, total_pages: int) -> str:
     )
 
 
-def detail_page(article: Article, part: int) -> str:
-    """Part PART (0-based) of an article, in its template."""
+def detail_page(article: Article, part: int, drift: str | None = None) -> str:
+    """Part PART (0-based) of an article, in its template as DRIFT (one of DRIFTS) changed it."""
     render = _old_template if article.template == "old" else _new_template
-    return page(article.title, render(article, part), article.encoding, _head_meta(article))
+    head_meta = _head_meta(article, drift)
+    return page(article.title, render(article, part, drift), article.encoding, head_meta)
 
 
 def _info_id(article: Article) -> str:
@@ -179,18 +191,23 @@ def _click_counter(article: Article) -> str:
     return f'<script src="{CLICK_COUNTER_PATH}?InfoID={_info_id(article)}"></script>'
 
 
-def _head_meta(article: Article) -> str:
+def _head_meta(article: Article, drift: str | None) -> str:
     if not article.meta:
         return ""
     tags = [f'<meta name="ArticleTitle" content="{escape(article.title)}">']
     if article.pubdate_meta is not None:
         tags.append(f'<meta name="PubDate" content="{article.pubdate_meta}">')
-    if article.source is not None:
+    if article.source is not None and drift != NO_SOURCE:
         tags.append(f'<meta name="contentSource" content="{escape(article.source)}">')
     return "\n".join(tags) + "\n"
 
 
-def _old_template(article: Article, part: int) -> str:
+def _renamed_content(body_html: str) -> str:
+    # A redesign's content container: none of the names the template used before.
+    return f'<div class="article-content-v2">{body_html}</div>'
+
+
+def _old_template(article: Article, part: int, drift: str | None) -> str:
     attachment_row = ""
     if article.attachments:
         links = "<br>".join(
@@ -199,8 +216,8 @@ def _old_template(article: Article, part: int) -> str:
         )
         attachment_row = f'\n<tr><td class="ewb-attach">附件：{links}</td></tr>'
     source = escape(article.visible_source or "", quote=False)
-    info_bar = (
-        f'【信息来源:<span id="infoSource">{source}</span>】'
+    info_bar = "" if drift == NO_SOURCE else f'【信息来源:<span id="infoSource">{source}</span>】'
+    info_bar += (
         f"【信息时间:{article.visible_date or ''} &nbsp;&nbsp;阅读次数:{_click_counter(article)}】"
         '【字号 <a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
         '<a href="javascript:doZoom(14)">小</a>】'
@@ -208,18 +225,23 @@ def _old_template(article: Article, part: int) -> str:
         '【<a href="javascript:window.close()">关闭</a>】'
     )
     title, body = escape(article.title, quote=False), article.parts[part].html
+    content = (
+        f"<td>{_renamed_content(body)}</td>"
+        if drift == BODY_RENAMED
+        else f'<td id="TDContent" class="infodetail"><!--EpointContent-->{body}</td>'
+    )
     return f"""{breadcrumb(article.catnum)}
 <table id="tblInfo" width="100%" border="0" cellspacing="0" cellpadding="0">
 <tr><td id="tdTitle" align="center"><font><b>{title}</b></font></td></tr>
 <tr><td align="center"><font class="webfont">{info_bar}</font></td></tr>
-<tr><td id="TDContent" class="infodetail"><!--EpointContent-->{body}</td></tr>{attachment_row}
+<tr>{content}</tr>{attachment_row}
 </table>"""
 
 
-def _new_template(article: Article, part: int) -> str:
+def _new_template(article: Article, part: int, drift: str | None) -> str:
     source_label, date_label, colon = article.labels
     spans = []
-    if article.date_style != META_DATE:
+    if article.date_style != META_DATE and drift != NO_SOURCE:
         source = escape(article.visible_source or "", quote=False)
         spans.append(f"<span>{source_label}{colon}{source}</span>")
     if article.visible_date is not None:
@@ -234,12 +256,17 @@ def _new_template(article: Article, part: int) -> str:
         )
         attachments = f'\n<div class="ewb-article-attach">附件：{links}</div>'
     title, body = escape(article.title, quote=False), article.parts[part].html
+    content = (
+        _renamed_content(body)
+        if drift == BODY_RENAMED
+        else f'<div class="ewb-article-info" id="mainContent">{body}</div>'
+    )
     after_body = _article_pager(article, part) + attachments
     return f"""{breadcrumb(article.catnum)}
 <div class="ewb-article">
 <{title_tag} class="ewb-article-title">{title}</{title_tag}>
 <div class="ewb-article-sources">{"".join(spans)}</div>
-<div class="ewb-article-info" id="mainContent">{body}</div>{after_body}
+{content}{after_body}
 <div class="ewb-article-tools"><a href="javascript:window.print()">【打印本页】</a>
 <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>"""
@@ -263,6 +290,18 @@ def script_redirect_stub(target_path: str) -> str:
     """A page that is nothing but a script sending the browser to TARGET_PATH."""
     script = f'<script>location.href="{href(target_path)}";</script>'
     return f'<html><head><meta charset="utf-8"></head><body>{script}</body></html>'
+
+
+def challenge_page() -> str:
+    """What an anti-crawler WAF sends instead of any page: a script that sets a clearance
+    cookie computed in the browser, then loads the page again."""
+    return """<html><head><meta charset="utf-8"><title></title></head><body><script>
+var k=[0x6a,0x73,0x6c,0x5f,0x63,0x6c,0x65,0x61,0x72],h=0x1505;
+for(var i=0;i<k.length;i++){h=((h<<5)+h+k[i])%0x7fffffff;}
+document.cookie="__jsl_clearance=1656042314.718|0|"+h.toString(16)+"; path=/";
+location.href=location.pathname+location.search;
+</script></body></html>
+"""
 
 
 def not_found_page() -> str:
