@@ -10,6 +10,7 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
+from xcedu_crawler import status
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.replica import ReplicaServer, build_site
 
@@ -172,7 +173,7 @@ async def test_an_anti_crawler_challenge_blocks_the_run_without_hammering_or_sto
 )
 @deferred_f_from_coro_f
 async def test_a_changed_template_marks_the_run_partial_naming_field_and_column(
-    site, server, db_path, drift, warning
+    site, server, db_path, drift, warning, capsys
 ):
     await crawl(server, db_path)
     site.drift = drift
@@ -181,3 +182,7 @@ async def test_a_changed_template_marks_the_run_partial_naming_field_and_column(
     assert run["status"] == "partial"
     assert warning in run["reason"]
     assert any(name in run["reason"] for _, name in site.columns)
+    assert status.main(["--db", str(db_path)]) == 0
+    shown = capsys.readouterr().out
+    assert f"run {run['id']} partial: " in shown and warning in shown
+    assert "http_404" in shown
