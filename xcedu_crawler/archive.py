@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from xcedu_crawler.items import Announcement
+from xcedu_crawler.search import index_text, match_expression
 from xcedu_crawler.urls import url_key
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -127,6 +128,26 @@ def track_history_and_run_health(db: Database) -> None:
         db["crawl_runs"].add_column(column, str)
 
 
+SEARCH_TABLE = "announcements_fts"
+SEARCH_COLUMNS = ("title", "body", "source")
+# bm25 weights, in SEARCH_COLUMNS order: a term in the title counts most.
+SEARCH_WEIGHTS = (10.0, 1.0, 2.0)
+
+
+@migrations()
+def create_search_index(db: Database) -> None:
+    # Contentless: the spaced-out text is only for matching; results and snippets come
+    # from the announcements table, so the archive does not hold the text twice.
+    db.execute(
+        f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5({', '.join(SEARCH_COLUMNS)}, content='')"
+    )
+    Archive(db).rebuild_search_index()
+    # Stored, not generated: Datasette facets on the columns PRAGMA table_info lists, and
+    # it does not list generated ones.
+    db["announcements"].add_column("published_year", str)
+    db.execute("UPDATE announcements SET published_year = substr(published_at, 1, 4)")
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -138,6 +159,30 @@ def _key(url: str) -> str:
 
 def _merged(existing: list[str], added: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*existing, *added]))
+
+
+def announcement_filters(
+    column: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions on announcements `a` (and their parameters) for the common filters."""
+    where, params = [], {}
+    if column:
+        where.append("EXISTS (SELECT 1 FROM json_each(a.columns) WHERE value = :column)")
+        params["column"] = column
+    if source:
+        where.append("a.source LIKE '%' || :source || '%'")
+        params["source"] = source
+    if since:
+        where.append("a.published_at >= :since")
+        params["since"] = since
+    if until:
+        # Inclusive of the whole day: every time that day sorts before "YYYY-MM-DD~".
+        where.append("a.published_at < :until || '~'")
+        params["until"] = until
+    return where, params
 
 
 class Archive:
@@ -193,7 +238,12 @@ class Archive:
                 announcement_id = self._insert(item, content_hash, now)
                 outcome = NEW
             else:
+                old = self.get(announcement_id)
                 outcome = self._merge(announcement_id, item, content_hash, now)
+                if outcome == UPDATED:
+                    self._unindex(old)
+            if outcome != UNCHANGED:
+                self._index(self.get(announcement_id))
             self._register_urls(announcement_id, urls)
             if item.list_url:
                 self.db["announcement_urls"].update(
@@ -212,6 +262,7 @@ class Archive:
             "published_at": item.published_at,
             "published_precision": item.published_precision,
             "published_raw": item.published_raw,
+            "published_year": item.published_at[:4] if item.published_at else None,
             "paragraphs": json.dumps(item.paragraphs, ensure_ascii=False),
             "body": item.body,
             "images": json.dumps(item.images, ensure_ascii=False),
@@ -278,6 +329,98 @@ class Archive:
             pk=("announcement_id", "url"),
             ignore=True,
         )
+
+    # Search
+
+    def _index(self, row: dict[str, Any]) -> None:
+        self.db.execute(
+            f"INSERT INTO {SEARCH_TABLE} (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?)",
+            [row["id"], *(index_text(row[column]) for column in SEARCH_COLUMNS)],
+        )
+
+    def _unindex(self, row: dict[str, Any]) -> None:
+        # A contentless FTS5 table forgets a row when told the values it was indexed with.
+        self.db.execute(
+            f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, {', '.join(SEARCH_COLUMNS)}) "
+            "VALUES ('delete', ?, ?, ?, ?)",
+            [row["id"], *(index_text(row[column]) for column in SEARCH_COLUMNS)],
+        )
+
+    def rebuild_search_index(self) -> int:
+        """Index every announcement afresh; returns how many."""
+        with self.db.atomic():
+            self.db.execute(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')")
+            count = 0
+            for row in self.db["announcements"].rows_where(select=f"id, {', '.join(SEARCH_COLUMNS)}"):
+                self._index(row)
+                count += 1
+        return count
+
+    def search(self, query: str, limit: int = 20, **filters: Any) -> list[dict[str, Any]]:
+        """Announcements containing every term of QUERY, best first (bm25), filtered as `select`."""
+        where, params = announcement_filters(**filters)
+        weights = ", ".join(str(weight) for weight in SEARCH_WEIGHTS)
+        sql = (
+            f"SELECT a.*, bm25({SEARCH_TABLE}, {weights}) AS score FROM {SEARCH_TABLE} "
+            f"JOIN announcements a ON a.id = {SEARCH_TABLE}.rowid "
+            f"WHERE {SEARCH_TABLE} MATCH :match {''.join(' AND ' + w for w in where)} "
+            "ORDER BY score, a.published_at DESC LIMIT :limit"
+        )
+        cursor = self.db.execute(sql, {**params, "match": match_expression(query), "limit": limit})
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor]
+
+    def select(self, table: str = "announcements", query: str | None = None, **filters: Any):
+        """Rows of announcements (or of their attachments) in date order, filtered; a generator.
+
+        Filters: column (a column name), source (a substring), since and until (ISO dates,
+        inclusive), and QUERY (search terms, as for `search`).
+        """
+        sql, params = self._select_sql(table, query, filters)
+        cursor = self.db.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        for row in cursor:
+            yield dict(zip(columns, row))
+
+    def count(self, table: str = "announcements", query: str | None = None, **filters: Any) -> int:
+        sql, params = self._select_sql(table, query, filters)
+        return self.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+    def _select_sql(self, table: str, query: str | None, filters: dict[str, Any]) -> tuple[str, dict]:
+        where, params = announcement_filters(**filters)
+        if query:
+            where.append(f"a.id IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match)")
+            params["match"] = match_expression(query)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if table == "announcements":
+            return f"SELECT a.* FROM announcements a {clause} ORDER BY a.published_at, a.id", params
+        if table == "attachments":
+            return (f"SELECT t.* FROM attachments t JOIN announcements a ON a.id = t.announcement_id "
+                    f"{clause} ORDER BY a.published_at, a.id, t.url"), params
+        raise ValueError(f"cannot select from {table!r}")
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per column per month, top sources, and the first and last dates."""
+        db = self.db
+        per_month = [
+            {"column": column, "month": month, "count": count}
+            for column, month, count in db.execute(
+                "SELECT c.value, substr(a.published_at, 1, 7) AS month, count(*) "
+                "FROM announcements a, json_each(a.columns) c GROUP BY 1, 2 ORDER BY 2, 1"
+            )
+        ]
+        sources = [
+            {"source": source, "count": count}
+            for source, count in db.execute(
+                "SELECT source, count(*) FROM announcements WHERE source IS NOT NULL "
+                "GROUP BY source ORDER BY 2 DESC, 1 LIMIT 10"
+            )
+        ]
+        first, last, total = db.execute(
+            "SELECT min(published_at), max(published_at), count(*) FROM announcements"
+        ).fetchone()
+        return {"total": total, "first": first, "last": last, "per_month": per_month,
+                "top_sources": sources}
 
     def add_column(self, url: str, column: str, now: str | None = None) -> bool:
         """A column lists URL: add the column to its announcement and mark it seen.

@@ -1,0 +1,130 @@
+"""What every xcedu subcommand shares: its argument parser, the archive it opens, output formats."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.crawl import default_db_path
+
+# Archive columns that hold JSON arrays: real arrays in JSON output, JSON text in CSV.
+JSON_COLUMNS = frozenset({"aliases", "columns", "paragraphs", "images", "fields"})
+
+
+class CommandError(Exception):
+    """A user's mistake or a missing archive: one clear line, a non-zero exit, no traceback."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def parser(name: str, description: str, example: str) -> CommandParser:
+    return CommandParser(
+        prog=f"xcedu {name}",
+        description=description,
+        epilog=f"example: {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_db_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", default=default_db_path(),
+                         help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+
+
+def iso_date(text: str) -> str:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_filter_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--column", help="only announcements listed under this column (栏目)")
+    command.add_argument("--source", help="only announcements whose source contains this text")
+    command.add_argument("--since", type=iso_date, help="published on or after this date (YYYY-MM-DD)")
+    command.add_argument("--until", type=iso_date, help="published on or before this date (YYYY-MM-DD)")
+
+
+def filters_of(args: argparse.Namespace) -> dict[str, Any]:
+    return {"column": args.column, "source": args.source, "since": args.since, "until": args.until}
+
+
+@contextmanager
+def open_archive(path: str) -> Iterator[Archive]:
+    if not Path(path).exists():
+        raise CommandError(f"no archive at {path} (run `xcedu crawl` first, or pass --db)")
+    archive = Archive.open(path)
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def run_command(name: str, body, args: argparse.Namespace) -> int:
+    """Run BODY(args); a CommandError or a bad query becomes one line on stderr and exit 1."""
+    try:
+        return body(args) or 0
+    except (CommandError, ValueError) as exc:
+        print(f"xcedu {name}: {exc}", file=sys.stderr)
+        return 1
+
+
+def jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: list[str],
+               on_row=None) -> int:
+    """Write ROWS as json (one array), jsonl, csv or an aligned table; returns how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+    elif fmt == "json":
+        out.write("[")
+    table_rows = []
+    for row in rows:
+        if fmt == "csv":
+            writer.writerow(row)
+        elif fmt == "jsonl":
+            out.write(json.dumps(jsonable(row), ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            out.write(("," if count else "") + "\n" + json.dumps(jsonable(row), ensure_ascii=False))
+        else:
+            table_rows.append(row)
+        count += 1
+        if on_row:
+            on_row(count)
+    if fmt == "json":
+        out.write("\n]\n")
+    elif fmt == "table":
+        out.write(format_table(table_rows, columns))
+    return count
+
+
+def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """An aligned text table; Chinese characters count as two columns wide on a terminal."""
+    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max([display_width(c), *(display_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]) + "\n"
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
