@@ -25,7 +25,7 @@ SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
 ANNOUNCEMENT_COLUMNS = [
     "id", "url", "aliases", "kind", "title", "title_tag", "source", "published_at",
     "published_precision", "published_raw", "columns", "paragraphs", "body", "images",
-    "content_hash", "first_seen_at", "last_seen_at", "changed_at", "gone_at",
+    "content_hash", "first_seen_at", "last_seen_at", "changed_at", "gone_at", "published_year",
 ]  # fmt: skip
 ATTACHMENT_COLUMNS = ["announcement_id", "url", "name", "path", "sha256", "size", "content_type"]
 PROGRESS_EVERY = 500

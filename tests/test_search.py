@@ -1,0 +1,250 @@
+"""Search, export, stats and Datasette on an archive crawled from the replica."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import unicodedata
+from contextlib import nullcontext
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from tests.test_archive import make
+from xcedu_crawler import cli
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.research import ANNOUNCEMENT_COLUMNS, ATTACHMENT_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "xcedu.db"
+    with ReplicaServer(build_site()) as server:
+        subprocess.run(
+            [sys.executable, "-m", "xcedu_crawler.cli", "crawl", "--db", str(path),
+             "-s", f"XCEDU_BASE_URL={server.base_url}", "-s", "DOWNLOAD_DELAY=0",
+             "-s", "AUTOTHROTTLE_ENABLED=False"],
+            check=True, capture_output=True, timeout=300,
+        )
+    return path
+
+
+@pytest.fixture(scope="module")
+def rows(db_path):
+    archive = Archive.open(db_path)
+    try:
+        return list(archive.db["announcements"].rows_where(order_by="id"))
+    finally:
+        archive.close()
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def containing(rows, *terms) -> set[int]:
+    """The ids of announcements whose title, body or source hold every term: the truth."""
+    def text(row):
+        return unicodedata.normalize("NFKC", " ".join(row[c] or "" for c in ("title", "body", "source")))
+    return {row["id"] for row in rows if all(term in text(row) for term in terms)}
+
+
+def search_ids(capsys, db_path, *args) -> list[int]:
+    code, out, err = run(capsys, "search", *args, "--db", str(db_path), "--format", "json", "--limit", "1000")
+    assert code == 0, err
+    return [row["id"] for row in json.loads(out)]
+
+
+@pytest.mark.parametrize("term", ["双", "减", "双减", "招生", "中招", "教育工作", "学前教育", "2022年"])
+def test_search_recall_is_exact_for_terms_of_any_length(capsys, db_path, rows, term):
+    expected = containing(rows, term)
+    assert expected, f"the replica should hold {term}"
+    assert set(search_ids(capsys, db_path, term)) == expected
+
+
+def test_words_are_anded_and_a_quoted_phrase_must_stand_together(capsys, db_path, rows):
+    assert set(search_ids(capsys, db_path, "双减 课后服务")) == containing(rows, "双减", "课后服务")
+    together = set(search_ids(capsys, db_path, '"招生工作"'))
+    assert together == containing(rows, "招生工作")
+    assert together < set(search_ids(capsys, db_path, "招生 工作"))
+
+
+def test_fts_syntax_in_a_query_is_text_not_an_operator(capsys, db_path):
+    code, _, err = run(capsys, "search", 'NEAR(双减 "', "--db", str(db_path))
+    assert code == 0, err
+
+
+def test_a_title_match_ranks_first(capsys, db_path, rows):
+    ids = search_ids(capsys, db_path, "双减")
+    titled = {row["id"] for row in rows if "双减" in row["title"]}
+    assert titled and set(ids[: len(titled)]) == titled
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "keep"),
+    [
+        ("--column", "通知公告", lambda row: "通知公告" in json.loads(row["columns"])),
+        ("--source", "教育局", lambda row: "教育局" in (row["source"] or "")),
+        ("--since", "2022-02-01", lambda row: (row["published_at"] or "") >= "2022-02-01"),
+        ("--until", "2022-01-31", lambda row: (row["published_at"] or "9") < "2022-02-01"),
+    ],
+)
+def test_filters(capsys, db_path, rows, option, value, keep):
+    expected = containing(rows, "教育") & {row["id"] for row in rows if keep(row)}
+    assert expected
+    assert set(search_ids(capsys, db_path, "教育", option, value)) == expected
+
+
+def test_table_output_shows_date_column_title_url_and_a_marked_snippet(capsys, db_path):
+    code, out, _ = run(capsys, "search", "中招", "--db", str(db_path), "--limit", "3")
+    assert code == 0
+    header, rule, first, *_ = out.splitlines()
+    assert header.split() == ["published_at", "columns", "title", "url", "snippet"]
+    assert "**中招**" in first and "http://127.0.0.1:" in first
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_search_formats_carry_the_archive_columns(capsys, db_path, fmt):
+    code, out, _ = run(capsys, "search", "招生", "--db", str(db_path), "--format", fmt, "--limit", "5")
+    assert code == 0
+    if fmt == "json":
+        records = json.loads(out)
+    elif fmt == "jsonl":
+        records = [json.loads(line) for line in out.splitlines()]
+    else:
+        records = list(csv.DictReader(io.StringIO(out)))
+    assert len(records) == 5
+    assert set(ANNOUNCEMENT_COLUMNS) | {"score", "snippet"} == set(records[0])
+    assert all("**招生**" in r["snippet"] for r in records)
+
+
+def read_back(text: str, fmt: str) -> list[dict]:
+    if fmt == "jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    if fmt == "json":
+        return json.loads(text)
+    # CSV has only text: an empty cell was NULL unless the column is never NULL (body is ""
+    # for a file entry), the integer columns come back as integers.
+    def typed(name, value):
+        if value == "" and name != "body":
+            return None
+        return int(value) if name in {"id", "announcement_id", "size"} else value
+    return [{k: typed(k, v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
+
+
+def as_exported(row: dict, fmt: str) -> dict:
+    if fmt == "csv":
+        return row
+    return {k: json.loads(v) if k in {"aliases", "columns", "paragraphs", "images"} else v
+            for k, v in row.items()}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_export_reads_back_equal(capsys, db_path, rows, tmp_path, fmt):
+    target = tmp_path / f"out.{fmt}"
+    code, _, err = run(capsys, "export", "--db", str(db_path), "--format", fmt, "--output", str(target))
+    assert code == 0 and f"exported {len(rows)} announcements rows" in err
+    exported = read_back(target.read_text(encoding="utf-8"), fmt)
+    by_id = {row["id"]: {k: row[k] for k in ANNOUNCEMENT_COLUMNS} for row in rows}
+    assert len(exported) == len(rows)
+    for record in exported:
+        assert record == as_exported(by_id[record["id"]], fmt)
+
+
+def test_export_attachments_with_filters_to_stdout(capsys, db_path):
+    code, out, _ = run(capsys, "export", "--db", str(db_path), "--table", "attachments",
+                       "--column", "通知公告", "--format", "jsonl")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert records and set(records[0]) == set(ATTACHMENT_COLUMNS)
+    archive = Archive.open(db_path)
+    try:
+        expected = archive.db.execute(
+            "SELECT count(*) FROM attachments t JOIN announcements a ON a.id = t.announcement_id "
+            "WHERE EXISTS (SELECT 1 FROM json_each(a.columns) WHERE value = '通知公告')").fetchone()[0]
+    finally:
+        archive.close()
+    assert len(records) == expected
+
+
+def test_stats_count_per_column_per_month(capsys, db_path, rows):
+    code, out, _ = run(capsys, "stats", "--db", str(db_path), "--format", "json")
+    assert code == 0
+    [stats] = json.loads(out)
+    assert stats["total"] == len(rows)
+    expected = {}
+    for row in rows:
+        for column in json.loads(row["columns"]):
+            key = (column, row["published_at"][:7])
+            expected[key] = expected.get(key, 0) + 1
+    assert {(e["column"], e["month"]): e["count"] for e in stats["per_month"]} == expected
+    assert stats["first"] == min(row["published_at"] for row in rows)
+    code, table, _ = run(capsys, "stats", "--db", str(db_path))
+    assert code == 0 and "2022-01" in table and "Top sources:" in table
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["search", "双减", "--since", "2022-13-01"], 2, "not a date (YYYY-MM-DD): '2022-13-01'"),
+        (["search", "双减", "--db", "/nonexistent/x.db"], 1, "no archive at /nonexistent/x.db"),
+        (["export", "--db", "/nonexistent/x.db"], 1, "no archive at"),
+        (["stats", "--db", "/nonexistent/x.db"], 1, "no archive at"),
+        (["search", "   ", "--db", "DB"], 1, "has no word to look for"),
+    ],
+)
+def test_errors_are_one_clear_line(capsys, db_path, argv, code, message):
+    argv = [str(db_path) if a == "DB" else a for a in argv]
+    with pytest.raises(SystemExit) if code == 2 else nullcontext():
+        got = cli.main(argv)
+        assert got == code
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["crawl", "status", "search", "export", "stats", "reindex", "serve", "demo"])
+def test_every_command_has_help_with_an_example(capsys, name):
+    with pytest.raises(SystemExit) as exited:
+        cli.main([name, "--help"])
+    assert exited.value.code == 0
+    assert "example: xcedu " in capsys.readouterr().out
+
+
+def test_the_index_follows_updates_and_rebuilds(tmp_path):
+    archive = Archive.open(tmp_path / "x.db")
+    try:
+        archive.store(make(paragraphs=["关于中招政策的说明"]))
+        assert [r["id"] for r in archive.search("中招")] == [1]
+        archive.store(make(paragraphs=["关于学前教育的说明"]))
+        assert archive.search("中招") == [] and len(archive.search("学前")) == 1
+        archive.db.execute("INSERT INTO announcements_fts(announcements_fts) VALUES ('delete-all')")
+        assert archive.search("学前") == []
+        assert archive.rebuild_search_index() == 1
+        assert len(archive.search("学前")) == 1
+    finally:
+        archive.close()
+
+
+@deferred_f_from_coro_f
+async def test_datasette_search_box_finds_a_two_character_word_and_facets(db_path, rows):
+    from datasette.app import Datasette
+
+    from xcedu_crawler.browse import metadata
+
+    datasette = Datasette([str(db_path)], metadata=metadata(db_path.stem))
+    name = db_path.stem
+    response = await datasette.client.get(f"/{name}/announcements.json?_search=双减&_shape=objects&_size=max")
+    assert response.status_code == 200
+    assert {row["id"] for row in response.json()["rows"]} == containing(rows, "双减")
+    canned = await datasette.client.get(f"/{name}/search.json?q=中招&_shape=objects&_size=max")
+    assert len(canned.json()["rows"]) == len(containing(rows, "中招"))
+    faceted = await datasette.client.get(f"/{name}/announcements.json?_facet=published_year&_size=0")
+    years = {f["value"]: f["count"] for f in faceted.json()["facet_results"]["published_year"]["results"]}
+    assert years == {"2022": sum(r["published_at"] >= "2022" for r in rows),
+                     "2021": sum(r["published_at"] < "2022" for r in rows)}
