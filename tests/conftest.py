@@ -21,6 +21,18 @@ def replica(replica_site):
         yield server
 
 
+@pytest.fixture
+def site():
+    """A replica site of the test's own, for tests that change it."""
+    return build_site()
+
+
+@pytest.fixture
+def server(site):
+    with ReplicaServer(site) as server:
+        yield server
+
+
 def crawl_settings(server: ReplicaServer, db_path, **overrides):
     """Project settings pointed at the replica, without the politeness delays loopback doesn't need."""
     return project_settings(

@@ -12,20 +12,8 @@ from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
 from xcedu_crawler import status
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.replica import ReplicaServer, build_site
 
 FULL = {"full": "1"}
-
-
-@pytest.fixture
-def site():
-    return build_site()
-
-
-@pytest.fixture
-def server(site):
-    with ReplicaServer(site) as server:
-        yield server
 
 
 @pytest.fixture

@@ -10,19 +10,7 @@ import time
 import pytest
 
 from tests.checks import check_archive, runs
-from xcedu_crawler.replica import ReplicaServer, build_site
 from xcedu_crawler.runner import EXIT_LOCKED, take_lock
-
-
-@pytest.fixture
-def site():
-    return build_site()
-
-
-@pytest.fixture
-def server(site):
-    with ReplicaServer(site) as server:
-        yield server
 
 
 def crawl_command(server, db_path, *extra: str) -> list[str]:

@@ -399,6 +399,40 @@ class Archive:
                     f"{clause} ORDER BY a.published_at, a.id, t.url"), params
         raise ValueError(f"cannot select from {table!r}")
 
+    # Reports
+
+    def runs(self, limit: int = 10, problems_only: bool = False) -> list[dict[str, Any]]:
+        """The newest runs first; with PROBLEMS_ONLY, those that did not end ok and say why."""
+        where = "status != 'ok' AND reason IS NOT NULL" if problems_only else None
+        return list(self.db["crawl_runs"].rows_where(where, order_by="id desc", limit=limit))
+
+    def failures(self) -> list[dict[str, Any]]:
+        return list(self.db["failures"].rows_where(order_by="reason, url"))
+
+    def failure_counts(self) -> list[tuple[str, int]]:
+        return self.db.execute(
+            "SELECT reason, count(*) FROM failures GROUP BY reason ORDER BY 2 DESC, 1"
+        ).fetchall()
+
+    def counts(self) -> dict[str, Any]:
+        """How many announcements: in all, gone from the site, per kind and per column."""
+        db = self.db
+        return {
+            "total": db.execute("SELECT count(*) FROM announcements").fetchone()[0],
+            "gone": db.execute("SELECT count(*) FROM announcements WHERE gone_at IS NOT NULL").fetchone()[0],
+            "kinds": dict(db.execute("SELECT kind, count(*) FROM announcements GROUP BY kind")),
+            "columns": dict(db.execute(
+                "SELECT c.value, count(*) FROM announcements a, json_each(a.columns) c "
+                "GROUP BY 1 ORDER BY 1")),
+            "attachments": db.execute("SELECT count(*) FROM attachments").fetchone()[0],
+        }
+
+    def newest(self, limit: int = 10, **where: Any) -> list[dict[str, Any]]:
+        """The newest announcements, optionally only those whose columns equal WHERE's values."""
+        clause = " AND ".join(f"[{column}] = ?" for column in where) or None
+        return list(self.db["announcements"].rows_where(
+            clause, list(where.values()), order_by="published_at desc", limit=limit))
+
     def stats(self) -> dict[str, Any]:
         """Counts per column per month, top sources, and the first and last dates."""
         db = self.db
