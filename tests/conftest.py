@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scrapy.crawler import AsyncCrawlerRunner
 
@@ -39,6 +41,7 @@ def crawl_settings(server: ReplicaServer, db_path, **overrides):
         {
             "XCEDU_BASE_URL": server.base_url,
             "XCEDU_DB": str(db_path),
+            "XCEDU_FILES_DIR": str(Path(db_path).parent / "files"),
             "DOWNLOAD_DELAY": 0,
             "AUTOTHROTTLE_ENABLED": False,
             "CONCURRENT_REQUESTS_PER_DOMAIN": 8,

@@ -51,7 +51,8 @@ def test_new_announcement_row_follows_the_contract(archive):
     assert row["changed_at"] is None
     assert rows(archive, "attachments") == [
         {"announcement_id": row["id"], "url": "http://jyj.example.cn/jyj/uploads/a.pdf",
-         "name": "通知.pdf", "path": None, "sha256": None, "size": None, "content_type": None}
+         "name": "通知.pdf", "path": None, "sha256": None, "size": None, "content_type": None,
+         "referer": URL}
     ]
 
 

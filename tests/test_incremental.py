@@ -12,6 +12,8 @@ from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
 from xcedu_crawler import status
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.sites import FILE_EXTENSIONS
+from xcedu_crawler.urls import file_extension
 
 FULL = {"full": "1"}
 
@@ -30,7 +32,9 @@ def ordinary_paths(site, server, count: int) -> list[str]:
 
 
 def page_requests(server) -> list[str]:
-    return [path for _, path in server.requests if path != "/robots.txt"]
+    """List and detail page requests: neither robots.txt nor the downloads of attachments."""
+    return [path for _, path in server.requests
+            if path != "/robots.txt" and file_extension(path) not in FILE_EXTENSIONS]
 
 
 def last_run(db_path) -> dict:

@@ -56,7 +56,7 @@ def test_list_page(name):
     expected = spec["expected"]
     assert page.column == expected["column"]
     assert [asdict(e) for e in page.entries] == [
-        {**entry, "column": expected["column"]} for entry in expected["entries"]
+        {**entry, "column": expected["column"], "page_url": spec["url"]} for entry in expected["entries"]
     ]
     assert page.next_page_url == expected["next_page_url"]
     assert page.total_pages == expected["total_pages"]

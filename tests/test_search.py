@@ -16,8 +16,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.commandline import JSON_COLUMNS
 from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.research import ANNOUNCEMENT_COLUMNS, ATTACHMENT_COLUMNS
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,15 @@ def db_path(tmp_path_factory):
             check=True, capture_output=True, timeout=300,
         )
     return path
+
+
+@pytest.fixture(scope="module")
+def columns(db_path):
+    archive = Archive.open(db_path)
+    try:
+        return {table: archive.columns(table) for table in ("announcements", "attachments")}
+    finally:
+        archive.close()
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +119,7 @@ def test_table_output_shows_date_column_title_url_and_a_marked_snippet(capsys, d
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
-def test_search_formats_carry_the_archive_columns(capsys, db_path, fmt):
+def test_search_formats_carry_the_archive_columns(capsys, db_path, columns, fmt):
     code, out, _ = run(capsys, "search", "招生", "--db", str(db_path), "--format", fmt, "--limit", "5")
     assert code == 0
     if fmt == "json":
@@ -120,7 +129,7 @@ def test_search_formats_carry_the_archive_columns(capsys, db_path, fmt):
     else:
         records = list(csv.DictReader(io.StringIO(out)))
     assert len(records) == 5
-    assert set(ANNOUNCEMENT_COLUMNS) | {"score", "snippet"} == set(records[0])
+    assert set(columns["announcements"]) | {"score", "snippet"} == set(records[0])
     assert all("**招生**" in r["snippet"] for r in records)
 
 
@@ -141,8 +150,7 @@ def read_back(text: str, fmt: str) -> list[dict]:
 def as_exported(row: dict, fmt: str) -> dict:
     if fmt == "csv":
         return row
-    return {k: json.loads(v) if k in {"aliases", "columns", "paragraphs", "images"} else v
-            for k, v in row.items()}
+    return {k: json.loads(v) if k in JSON_COLUMNS and v is not None else v for k, v in row.items()}
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
@@ -151,18 +159,18 @@ def test_export_reads_back_equal(capsys, db_path, rows, tmp_path, fmt):
     code, _, err = run(capsys, "export", "--db", str(db_path), "--format", fmt, "--output", str(target))
     assert code == 0 and f"exported {len(rows)} announcements rows" in err
     exported = read_back(target.read_text(encoding="utf-8"), fmt)
-    by_id = {row["id"]: {k: row[k] for k in ANNOUNCEMENT_COLUMNS} for row in rows}
+    by_id = {row["id"]: row for row in rows}
     assert len(exported) == len(rows)
     for record in exported:
         assert record == as_exported(by_id[record["id"]], fmt)
 
 
-def test_export_attachments_with_filters_to_stdout(capsys, db_path):
+def test_export_attachments_with_filters_to_stdout(capsys, db_path, columns):
     code, out, _ = run(capsys, "export", "--db", str(db_path), "--table", "attachments",
                        "--column", "通知公告", "--format", "jsonl")
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
-    assert records and set(records[0]) == set(ATTACHMENT_COLUMNS)
+    assert records and set(records[0]) == set(columns["attachments"])
     archive = Archive.open(db_path)
     try:
         expected = archive.db.execute(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from xcedu_crawler.items import Announcement
+from xcedu_crawler.items import Announcement, FetchedPage, StoredFile
 from xcedu_crawler.search import index_text, match_expression
 from xcedu_crawler.urls import url_key
 
@@ -148,6 +150,27 @@ def create_search_index(db: Database) -> None:
     db.execute("UPDATE announcements SET published_year = substr(published_at, 1, 4)")
 
 
+@migrations()
+def keep_pages_and_files(db: Database) -> None:
+    # Raw pages as served; bodies compressed and stored once per distinct content.
+    db["page_bodies"].create({"sha256": str, "body": bytes, "size": int}, pk="sha256")
+    db["pages"].create(
+        {"id": int, "url": str, "fetched_at": str, "status": int, "headers": str, "body_sha256": str},
+        pk="id",
+        foreign_keys=[("body_sha256", "page_bodies", "sha256")],
+    )
+    db["pages"].create_index(["url", "body_sha256", "status"])
+    # Each announcement, and each old version, points to the pages it was extracted from.
+    db["announcements"].add_column("page_ids", str)
+    db["announcement_versions"].add_column("page_ids", str)
+    # Downloaded files by URL; attachments rows carry copies of these facts, as the contract asks.
+    db["files"].create(
+        {"url": str, "path": str, "sha256": str, "size": int, "content_type": str, "stored_at": str},
+        pk="url",
+    )
+    db["attachments"].add_column("referer", str)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -217,6 +240,9 @@ class Archive:
         ).fetchall()
         return rows[0][0] if rows else None
 
+    def columns(self, table: str) -> list[str]:
+        return [column.name for column in self.db[table].columns]
+
     def get(self, announcement_id: int) -> dict[str, Any]:
         return self.db["announcements"].get(announcement_id)
 
@@ -226,6 +252,7 @@ class Archive:
         urls = [item.url, *item.aliases]
         content_hash = item.content_hash
         with self.db.atomic():
+            page_ids = self._save_pages(item.pages) if item.pages else None
             announcement_id = self.find_id(urls)
             if announcement_id is None:
                 # A republished copy: another URL, the same content.
@@ -235,11 +262,11 @@ class Archive:
                 ).fetchone()
                 announcement_id = row[0] if row else None
             if announcement_id is None:
-                announcement_id = self._insert(item, content_hash, now)
+                announcement_id = self._insert(item, content_hash, now, page_ids)
                 outcome = NEW
             else:
                 old = self.get(announcement_id)
-                outcome = self._merge(announcement_id, item, content_hash, now)
+                outcome = self._merge(announcement_id, item, content_hash, now, page_ids)
                 if outcome == UPDATED:
                     self._unindex(old)
             if outcome != UNCHANGED:
@@ -269,8 +296,9 @@ class Archive:
             "content_hash": content_hash,
         }
 
-    def _insert(self, item: Announcement, content_hash: str, now: str) -> int:
+    def _insert(self, item: Announcement, content_hash: str, now: str, page_ids: list[int] | None) -> int:
         row = {
+            "page_ids": json.dumps(page_ids) if page_ids else None,
             "url": item.url,
             "aliases": json.dumps(item.aliases, ensure_ascii=False),
             "columns": json.dumps(item.columns, ensure_ascii=False),
@@ -281,7 +309,10 @@ class Archive:
         }
         return self.db["announcements"].insert(row).last_pk
 
-    def _merge(self, announcement_id: int, item: Announcement, content_hash: str, now: str) -> str:
+    def _merge(
+        self, announcement_id: int, item: Announcement, content_hash: str, now: str,
+        page_ids: list[int] | None,
+    ) -> str:
         row = self.get(announcement_id)
         aliases = [
             url
@@ -292,6 +323,8 @@ class Archive:
         update: dict[str, Any] = {"last_seen_at": now}
         if row["gone_at"] is not None:
             update["gone_at"] = None
+        if page_ids and row["page_ids"] is None:
+            update["page_ids"] = json.dumps(page_ids)
         if aliases != json.loads(row["aliases"]):
             update["aliases"] = json.dumps(aliases, ensure_ascii=False)
         if columns != json.loads(row["columns"]):
@@ -306,9 +339,12 @@ class Archive:
                     "recorded_at": now,
                     "fields": json.dumps(changed),
                     "old_values": json.dumps({f: row[f] for f in changed}, ensure_ascii=False),
+                    "page_ids": row["page_ids"],
                 }
             )
             update.update(content, changed_at=now)
+            if page_ids:
+                update["page_ids"] = json.dumps(page_ids)
             outcome = UPDATED
         self.db["announcements"].update(announcement_id, update)
         return outcome
@@ -323,12 +359,87 @@ class Archive:
         # Attachments are only ever added: a file once listed stays part of the record.
         self.db["attachments"].insert_all(
             [
-                {"announcement_id": announcement_id, "url": a.url, "name": a.name}
+                {"announcement_id": announcement_id, "url": a.url, "name": a.name,
+                 "referer": item.referer}
                 for a in item.attachments
             ],
             pk=("announcement_id", "url"),
             ignore=True,
         )
+        # A file some other announcement already brought is this one's too.
+        self.db.execute(
+            """
+            UPDATE attachments SET (path, sha256, size, content_type) =
+                (SELECT path, sha256, size, content_type FROM files WHERE files.url = attachments.url)
+            WHERE announcement_id = ? AND path IS NULL
+              AND url IN (SELECT url FROM files)
+            """,
+            [announcement_id],
+        )
+
+    # Raw pages and files
+
+    def _save_pages(self, pages: list[FetchedPage]) -> list[int]:
+        """Keep each page as served; a page already kept with the same bytes is not kept again."""
+        ids = []
+        for page in pages:
+            digest = hashlib.sha256(page.body).hexdigest()
+            self.db["page_bodies"].insert(
+                {"sha256": digest, "body": zlib.compress(page.body, 9), "size": len(page.body)},
+                pk="sha256", ignore=True,
+            )
+            known = self.db.execute(
+                "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? AND status = ?",
+                [page.url, digest, page.status],
+            ).fetchone()
+            if known:
+                ids.append(known[0])
+                continue
+            ids.append(self.db["pages"].insert({
+                "url": page.url, "fetched_at": page.fetched_at, "status": page.status,
+                "headers": json.dumps(page.headers, ensure_ascii=False), "body_sha256": digest,
+            }).last_pk)
+        return ids
+
+    def page(self, page_id: int) -> FetchedPage:
+        row = self.db.execute(
+            "SELECT p.url, p.status, p.headers, b.body, p.fetched_at FROM pages p "
+            "JOIN page_bodies b ON b.sha256 = p.body_sha256 WHERE p.id = ?", [page_id]
+        ).fetchone()
+        url, status, headers, body, fetched_at = row
+        return FetchedPage(url, status, json.loads(headers), zlib.decompress(body), fetched_at)
+
+    def pages(self) -> Iterable[tuple[int, FetchedPage]]:
+        for (page_id,) in self.db.execute("SELECT id FROM pages ORDER BY id").fetchall():
+            yield page_id, self.page(page_id)
+
+    def record_file(self, stored: StoredFile, now: str | None = None) -> None:
+        """A file was stored: remember it by URL and fill every attachments row that links it."""
+        with self.db.atomic():
+            self.db["files"].upsert({**stored.__dict__, "stored_at": now or utc_now()}, pk="url")
+            self.db.execute(
+                "UPDATE attachments SET path = ?, sha256 = ?, size = ?, content_type = ? WHERE url = ?",
+                [stored.path, stored.sha256, stored.size, stored.content_type, stored.url],
+            )
+            self.clear_failures([stored.url])
+
+    def known_files(self) -> dict[str, StoredFile]:
+        return {
+            row["url"]: StoredFile(row["url"], row["path"], row["sha256"], row["size"], row["content_type"])
+            for row in self.db["files"].rows
+        }
+
+    def files(self) -> Iterable[dict[str, Any]]:
+        return self.db["files"].rows_where(order_by="url")
+
+    def pending_files(self) -> dict[str, list[str]]:
+        """Attachment URLs not downloaded yet, by the page to send as Referer."""
+        pending: dict[str, list[str]] = {}
+        for referer, url in self.db.execute(
+            "SELECT DISTINCT referer, url FROM attachments WHERE path IS NULL ORDER BY referer, url"
+        ):
+            pending.setdefault(referer, []).append(url)
+        return pending
 
     # Search
 

@@ -17,7 +17,7 @@ from xcedu_crawler.archive import Archive
 from xcedu_crawler.crawl import default_db_path
 
 # Archive columns that hold JSON arrays: real arrays in JSON output, JSON text in CSV.
-JSON_COLUMNS = frozenset({"aliases", "columns", "paragraphs", "images", "fields"})
+JSON_COLUMNS = frozenset({"aliases", "columns", "paragraphs", "images", "fields", "page_ids"})
 
 
 class CommandError(Exception):

@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "XCEDU_BASE_URL": server.base_url,
                 "XCEDU_DB": str(db_path),
+                "XCEDU_FILES_DIR": str(db_path.parent / "demo-files"),
                 # Loopback: no need to be slow. The real site gets the polite defaults.
                 "DOWNLOAD_DELAY": 0,
                 "AUTOTHROTTLE_ENABLED": False,

@@ -19,6 +19,7 @@ class CrawlPlan:
     mode: str
     listings: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     failed_urls: set[str] = field(default_factory=set)
+    pending_files: dict[str, list[str]] = field(default_factory=dict)  # by referer
 
     @classmethod
     def for_archive(cls, db_path: str, full: bool) -> CrawlPlan:
@@ -35,7 +36,7 @@ class CrawlPlan:
         try:
             last_run = archive.last_run()
             mode = INCREMENTAL if last_run and last_run["status"] == "ok" else CATCH_UP
-            return cls(mode, archive.known_listings(), archive.failed_urls())
+            return cls(mode, archive.known_listings(), archive.failed_urls(), archive.pending_files())
         finally:
             archive.close()
 

@@ -15,12 +15,35 @@ class ListEntry:
     title: str  # the whole title: the link's title attribute, else its text
     date_raw: str | None  # the list date text, e.g. "2022-02-07"
     column: str  # the column (栏目) name read from the list page
+    page_url: str | None = None  # the list page that shows it
 
 
 @dataclass
 class Attachment:
     url: str  # absolute
     name: str  # link text, else the file name
+
+
+@dataclass
+class FetchedPage:
+    """A page exactly as it was served, kept so that it can be re-read later."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str  # UTC ISO 8601
+
+
+@dataclass
+class StoredFile:
+    """A downloaded file: where it lies under the files folder, and what it is."""
+
+    url: str
+    path: str  # relative to the files folder, named by content
+    sha256: str
+    size: int
+    content_type: str | None
 
 
 @dataclass
@@ -46,6 +69,7 @@ class RawAnnouncement:
     paragraphs: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    pages: list[FetchedPage] = field(default_factory=list)  # the fetched parts, in order
 
 
 @dataclass
@@ -70,6 +94,17 @@ class Announcement:
     list_url: str | None = None
     list_title: str | None = None
     list_date: str | None = None
+    list_page_url: str | None = None
+    # What the crawl fetched for it: the raw pages it was extracted from, the files it
+    # downloaded, and the downloads that failed.
+    pages: list[FetchedPage] = field(default_factory=list)
+    files: list[StoredFile] = field(default_factory=list)
+    file_failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def referer(self) -> str:
+        """The page that links its files: itself, or for a listed document, the list page."""
+        return self.url if self.kind == "page" else (self.list_page_url or self.url)
 
     @property
     def body(self) -> str:
@@ -90,6 +125,16 @@ class Announcement:
         ]
         encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class FileBatch:
+    """Files to (re)download that no new announcement carries: last run's failed downloads."""
+
+    referer: str  # the page that links them
+    urls: list[str]
+    files: list[StoredFile] = field(default_factory=list)
+    file_failures: list[Failure] = field(default_factory=list)
 
 
 @dataclass

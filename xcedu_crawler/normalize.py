@@ -65,4 +65,6 @@ def normalize(raw: RawAnnouncement) -> Announcement:
         list_url=raw.entry.url if raw.entry else None,
         list_title=raw.entry.title if raw.entry else None,
         list_date=raw.entry.date_raw if raw.entry else None,
+        list_page_url=raw.entry.page_url if raw.entry else None,
+        pages=raw.pages,
     )

@@ -12,7 +12,14 @@ from scrapy.exceptions import NotConfigured
 
 from xcedu_crawler.archive import Archive, utc_now
 from xcedu_crawler.health import assess, coverage_key, measure
-from xcedu_crawler.items import Announcement, ColumnListing, Failure, ListPageRead, RawAnnouncement
+from xcedu_crawler.items import (
+    Announcement,
+    ColumnListing,
+    Failure,
+    FileBatch,
+    ListPageRead,
+    RawAnnouncement,
+)
 from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.urls import url_key
 
@@ -90,16 +97,29 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Announcement):
             self._store(item)
+            self._store_files(item)
+        elif isinstance(item, FileBatch):
+            self._store_files(item)
         elif isinstance(item, ColumnListing):
             if not self.archive.add_column(item.url, item.column):
                 self.pending_columns[url_key(item.url, ())].add(item.column)
         elif isinstance(item, ListPageRead):
             self.archive.clear_failures([item.url])
         elif isinstance(item, Failure):
-            self.archive.record_failure(item.url, item.reason, item.detail)
-            self.stats.inc_value("xcedu/failed")
-            self.stats.inc_value(f"xcedu/failed/{item.reason}")
+            self._record_failure(item)
         return item
+
+    def _record_failure(self, failure: Failure) -> None:
+        self.archive.record_failure(failure.url, failure.reason, failure.detail)
+        self.stats.inc_value("xcedu/failed")
+        self.stats.inc_value(f"xcedu/failed/{failure.reason}")
+
+    def _store_files(self, item: Announcement | FileBatch) -> None:
+        for stored in item.files:
+            self.archive.record_file(stored)
+            self.stats.inc_value("xcedu/files")
+        for failure in item.file_failures:
+            self._record_failure(failure)
 
     def _store(self, item: Announcement) -> None:
         for url in (item.url, *item.aliases):

@@ -22,12 +22,6 @@ from xcedu_crawler.commandline import (
 from xcedu_crawler.search import query_terms, snippet
 
 SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
-ANNOUNCEMENT_COLUMNS = [
-    "id", "url", "aliases", "kind", "title", "title_tag", "source", "published_at",
-    "published_precision", "published_raw", "columns", "paragraphs", "body", "images",
-    "content_hash", "first_seen_at", "last_seen_at", "changed_at", "gone_at", "published_year",
-]  # fmt: skip
-ATTACHMENT_COLUMNS = ["announcement_id", "url", "name", "path", "sha256", "size", "content_type"]
 PROGRESS_EVERY = 500
 
 
@@ -51,12 +45,13 @@ def _search(args: argparse.Namespace) -> None:
     terms = query_terms(args.query)
     with open_archive(args.db) as archive:
         results = archive.search(args.query, limit=args.limit, **filters_of(args))
+        all_columns = [*archive.columns("announcements"), "score", "snippet"]
     for row in results:
         row["snippet"] = snippet(row["body"], terms) or snippet(row["title"], terms)
         if args.format == "table":
             row["published_at"] = (row["published_at"] or "")[:10]
             row["columns"] = "、".join(json.loads(row["columns"]))
-    columns = SEARCH_COLUMNS if args.format == "table" else [*ANNOUNCEMENT_COLUMNS, "score", "snippet"]
+    columns = SEARCH_COLUMNS if args.format == "table" else all_columns
     write_rows(results, args.format, sys.stdout, columns)
     if args.format == "table":
         print(f"{len(results)} result(s)", file=sys.stderr)
@@ -81,8 +76,8 @@ def export_main(argv: list[str] | None = None) -> int:
 
 
 def _export(args: argparse.Namespace) -> None:
-    columns = ANNOUNCEMENT_COLUMNS if args.table == "announcements" else ATTACHMENT_COLUMNS
     with open_archive(args.db) as archive:
+        columns = archive.columns(args.table)
         filters = {**filters_of(args), "query": args.query}
         progress = _progress(archive.count(args.table, **filters)) if sys.stderr.isatty() else None
         target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)

@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
         stats = run_crawl(
-            {**overrides, "XCEDU_DB": str(db_path), "LOG_FILE": str(log_file),
-             "LOG_LEVEL": args.log_level},
+            {"XCEDU_FILES_DIR": str(db_path.parent / "files"), **overrides, "XCEDU_DB": str(db_path),
+             "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
             **spider_args,
         )
         run_id = stats.get("xcedu/run_id")

@@ -11,6 +11,8 @@ XCEDU_BASE_URL = ""
 # The archive, and the folder for downloaded files beside it.
 XCEDU_DB = "data/xcedu.db"
 XCEDU_FILES_DIR = "data/files"
+# Also download the images in announcement bodies (attachments always are).
+XCEDU_DOWNLOAD_IMAGES = False
 # Query keys that only track where a visitor came from; dropped from canonical URLs.
 XCEDU_TRACKING_KEYS = ["from", "spm", "utm_*", "share", "isappinstalled"]
 
@@ -38,6 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "xcedu_crawler.pipelines.NormalizePipeline": 300,
+    "xcedu_crawler.files.ArchiveFilesPipeline": 500,
     "xcedu_crawler.pipelines.StorePipeline": 800,
 }
 

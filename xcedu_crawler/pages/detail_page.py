@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from xcedu_crawler.dates import find_labelled_date
-from xcedu_crawler.items import Attachment, DateCandidate
+from xcedu_crawler.items import Attachment, DateCandidate, ListEntry, RawAnnouncement
 from xcedu_crawler.sites import SiteProfile
 from xcedu_crawler.text import extract_images, extract_paragraphs, normalize_space
 from xcedu_crawler.urls import canonical_url, file_extension, file_name, is_http_url
@@ -152,3 +152,27 @@ class DetailPage:
             return False
         text = self._text(self.selector.xpath("//body")[0]) if self.selector.xpath("//body") else ""
         return any(marker in text for marker in self.profile.not_found_texts)
+
+
+def announcement_from_parts(
+    parts: list[DetailPage], url: str, entry: ListEntry | None, aliases: tuple[str, ...] = ()
+) -> RawAnnouncement:
+    """One announcement from the pages of an article: the first page's title, source and dates,
+    every page's paragraphs, and their images and attachments each once."""
+    first = parts[0]
+    announcement = RawAnnouncement(
+        url=url,
+        kind="page",
+        entry=entry,
+        aliases=list(aliases),
+        columns=[entry.column] if entry else [],
+        title=first.title,
+        source=first.source,
+        dates=first.dates,
+    )
+    for part in parts:
+        announcement.paragraphs += part.paragraphs
+        announcement.images += [img for img in part.images if img not in announcement.images]
+        known = {attachment.url for attachment in announcement.attachments}
+        announcement.attachments += [a for a in part.attachments if a.url not in known]
+    return announcement

@@ -47,7 +47,8 @@ class ListPage:
                 "".join(link.css("::text").getall())
             )
             date_text = normalize_space(" ".join(node.css(self.profile.entry_date + " ::text").getall()))
-            entries.append(ListEntry(url=url, title=title, date_raw=find_date(date_text), column=column))
+            entries.append(ListEntry(url=url, title=title, date_raw=find_date(date_text), column=column,
+                                     page_url=self.url))
         return entries
 
     @cached_property

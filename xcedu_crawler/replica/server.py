@@ -15,6 +15,9 @@ from xcedu_crawler.replica.site import ROBOTS_PATH, Site
 
 HOST = "127.0.0.1"
 _MISSING = templates.html_reply(templates.missing_page(), "utf-8", status=404)
+_NOT_ALLOWED = Reply(
+    405, "text/html", b"<html><body><h2>405 - Method Not Allowed</h2></body></html>"
+)
 # A WAF's answers in place of every page: 521 from Jiasule-style firewalls, 412 from others.
 _CHALLENGES = {
     status: Reply(int(status), "text/html", templates.challenge_page().encode("ascii"))
@@ -24,6 +27,8 @@ _CHALLENGES = {
 
 class ReplicaServer:
     """Serves SITE on 127.0.0.1 (a free port unless PORT is given); a context manager.
+
+    SITE is a Site, or any site with the same respond(path, attempt).
 
     `requests` lists every (method, path with query) received, in order. `reset_state()`
     forgets it and the per-URL GET counters, so the next crawl meets the same behaviour
@@ -90,8 +95,12 @@ class ReplicaServer:
             self._gets.clear()
             self.requests.clear()
 
-    def reply_for(self, method: str, path: str) -> Reply:
-        """The reply to METHOD PATH, counted; a HEAD answers as the next GET would."""
+    def reply_for(self, method: str, path: str, body: bytes = b"") -> Reply:
+        """The reply to METHOD PATH, counted; a HEAD answers as the next GET would.
+
+        A POST goes with its BODY to the site's `respond_post(path, body)`: only sites with
+        forms to post have one, and the others answer 405, as a static web server does.
+        """
         key = unquote(urlsplit(path).path)
         challenge = self._challenge
         with self._lock:
@@ -102,6 +111,11 @@ class ReplicaServer:
             if method == "GET":
                 self._gets[key] += 1
             attempt = self._gets[key] + (method != "GET")
+        if method == "POST":
+            respond_post = getattr(self.site, "respond_post", None)
+            if respond_post is None:
+                return _NOT_ALLOWED
+            return respond_post(path, body) or _MISSING
         return self.site.respond(path, attempt) or _MISSING
 
 
@@ -139,6 +153,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self._send(self.server.replica.reply_for("HEAD", self.path), with_body=False)
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._send(self.server.replica.reply_for("POST", self.path, body), with_body=True)
 
     def _send(self, reply: Reply, with_body: bool) -> None:
         self.send_response(reply.status)

@@ -15,9 +15,10 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from xcedu_crawler.health import list_key
 from xcedu_crawler.incremental import CrawlPlan
-from xcedu_crawler.items import ColumnListing, Failure, ListEntry, ListPageRead, RawAnnouncement
+from xcedu_crawler.items import ColumnListing, Failure, FetchedPage, FileBatch, ListEntry, ListPageRead
 from xcedu_crawler.middlewares import Blocked
-from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry
+from xcedu_crawler.archive import utc_now
+from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry, announcement_from_parts
 from xcedu_crawler.sites import get_profile
 from xcedu_crawler.urls import canonical_url, file_extension, host_of
 
@@ -25,6 +26,15 @@ logger = logging.getLogger(__name__)
 
 MAX_SCRIPT_REDIRECTS = 3
 MAX_ARTICLE_PARTS = 50
+
+
+def fetched(response: Response) -> FetchedPage:
+    """The response as served, to keep: status, headers and the raw bytes."""
+    headers = {
+        name.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for name, values in response.headers.items()
+    }
+    return FetchedPage(response.url, response.status, headers, response.body, utc_now())
 
 
 class XceduSpider(scrapy.Spider):
@@ -64,9 +74,12 @@ class XceduSpider(scrapy.Spider):
     def canonical(self, url: str) -> str:
         return canonical_url(url, self.tracking_keys)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
+    async def start(self) -> AsyncIterator[Any]:
         for url in self.column_urls:
             yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
+        # Downloads that failed last time are tried again, whatever the lists say.
+        for referer, urls in self.plan.pending_files.items():
+            yield FileBatch(referer, urls)
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         page = ListPage(response.selector, response.url, self.profile)
@@ -113,47 +126,32 @@ class XceduSpider(scrapy.Spider):
         response: Response,
         entry: ListEntry,
         aliases: tuple[str, ...] = (),
-        partial: RawAnnouncement | None = None,
+        parts: tuple[tuple[DetailPage, FetchedPage], ...] = (),
     ) -> Iterator[Any]:
         page = DetailPage(response.selector, response.url, self.profile)
         url = self.canonical(response.url)
-        if page.redirect_url and partial is None:
+        if page.redirect_url and not parts:
             yield from self.follow_script_redirect(page.redirect_url, url, entry, aliases)
             return
         if page.is_not_found:
             yield Failure(url, "not_found_page", "HTTP 200 with an error page")
             return
-        if partial is None:
-            announcement = RawAnnouncement(
-                url=url,
-                kind="page",
-                entry=entry,
-                aliases=list(aliases),
-                columns=[entry.column],
-                title=page.title,
-                source=page.source,
-                dates=page.dates,
-            )
-            parts_seen = [url]
-        else:
-            announcement, parts_seen = partial, [*response.meta["parts_seen"], url]
-        announcement.paragraphs += page.paragraphs
-        announcement.images += [img for img in page.images if img not in announcement.images]
-        known = {attachment.url for attachment in announcement.attachments}
-        announcement.attachments += [a for a in page.attachments if a.url not in known]
-
+        parts = (*parts, (page, fetched(response)))
         next_part = page.next_part_url and self.canonical(page.next_part_url)
-        if next_part and next_part not in parts_seen and len(parts_seen) < MAX_ARTICLE_PARTS:
+        seen = {self.canonical(part.url) for part, _ in parts}
+        if next_part and next_part not in seen and len(parts) < MAX_ARTICLE_PARTS:
             yield scrapy.Request(
                 next_part,
                 callback=self.parse_detail,
                 errback=self.detail_failed,
-                cb_kwargs={"entry": entry, "aliases": aliases, "partial": announcement},
-                meta={"parts_seen": parts_seen},
+                cb_kwargs={"entry": entry, "aliases": aliases, "parts": parts},
                 # A part is fetched for this article even when a list also links it.
                 dont_filter=True,
             )
             return
+        first_url = self.canonical(parts[0][0].url)
+        announcement = announcement_from_parts([part for part, _ in parts], first_url, entry, aliases)
+        announcement.pages = [page for _, page in parts]
         yield announcement
 
     def follow_script_redirect(

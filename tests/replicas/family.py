@@ -1,0 +1,368 @@
+"""What the family replicas share: articles, ordinary content, routes and the ground truth of a crawl."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from random import Random
+from urllib.parse import unquote, urljoin, urlsplit
+
+from xcedu_crawler.replica.body import (
+    NBSP_INDENT,
+    Block,
+    Body,
+    blank,
+    document_line,
+    image,
+    lines,
+    normalize_space,
+    paragraph,
+    signature,
+    table,
+)
+from xcedu_crawler.replica.documents import document_reply
+from xcedu_crawler.replica.model import (
+    SHANGHAI,
+    Listing,
+    Published,
+    Reply,
+    href,
+    iso_at_precision,
+    list_date_published,
+)
+from xcedu_crawler.replica.site import EntryRecord, FailureRecord, part_content, split_title_tag
+from xcedu_crawler.replica.vocabulary import (
+    DISTRICTS,
+    EVENTS,
+    GENERAL_SENTENCES,
+    TAGS,
+    TITLE_PATTERNS,
+    TOPICS,
+)
+
+ROBOTS_PATH = "/robots.txt"
+_ROBOTS = Reply(200, "text/plain", b"User-agent: *\nDisallow: /search/\n")
+
+# How both families write a date, next to the title and in the PubDate meta alike.
+DATE_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+
+# Ordinary announcements are older than the special cases, which stay on the first list pages.
+NEWEST_ORDINARY_DAY = date(2022, 2, 28)
+DAYS_APART = 2
+# The editor's trailer both templates may end a body with; a correct extraction drops it.
+EDITOR_TRAILER = "（责任编辑：{}）"
+EDITORS = ("张三", "李明", "王芳", "赵磊")
+
+_INDENTS = ("\u3000\u3000", "\u3000\u3000", NBSP_INDENT, "")
+_HEAD_COUNT_BASE = 300
+
+
+@dataclass(frozen=True)
+class Charset:
+    """How a page's bytes, its Content-Type header and its charset meta go together."""
+
+    content_type: str
+    meta: str
+    codec: str
+
+
+CHARSETS = {
+    "utf-8": Charset(
+        "text/html; charset=UTF-8",
+        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
+        "utf-8",
+    ),
+    # The strict codec: a character GBK lacks fails the build rather than the crawl.
+    "gbk": Charset(
+        "text/html; charset=GBK",
+        '<meta http-equiv="Content-Type" content="text/html; charset=gbk">',
+        "gbk",
+    ),
+    # A template re-saved in UTF-8 that kept its old head: the meta lies, the header says nothing.
+    "utf-8-meta-gb2312": Charset(
+        "text/html",
+        '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">',
+        "utf-8",
+    ),
+}
+
+
+def html_reply(html: str, charset: str = "utf-8", status: int = 200) -> Reply:
+    spec = CHARSETS[charset]
+    return Reply(status, spec.content_type, html.encode(spec.codec))
+
+
+@dataclass(frozen=True)
+class Article:
+    """An HTML announcement of a family site, one page unless a family splits it."""
+
+    path: str  # of its first page; not percent-encoded
+    column: str  # id of the column listing it
+    title: str  # whole, 【tag】 included
+    moment: datetime  # publication time; its date is the list date
+    precision: str  # of the date the page shows: a DATE_FORMATS key
+    source: str | None
+    parts: tuple[Body, ...]
+    attachments: tuple[tuple[str, str], ...] = ()  # (path, link text) listed after the body
+    charset: str = "utf-8"  # a CHARSETS key
+    editor: str | None = None  # named in a trailer at the end of the body container
+
+    @property
+    def list_date(self) -> date:
+        return self.moment.date()
+
+    @property
+    def date_text(self) -> str:
+        return self.moment.strftime(DATE_FORMATS[self.precision])
+
+    @property
+    def published(self) -> Published:
+        return Published(self.date_text, iso_at_precision(self.moment, self.precision), self.precision)
+
+    @property
+    def trailer(self) -> str | None:
+        return None if self.editor is None else EDITOR_TRAILER.format(self.editor)
+
+    def part_path(self, index: int) -> str:
+        """Path of page INDEX (0-based) of the article: families that split articles override it."""
+        if index != 0:
+            raise IndexError(f"{self.path} has one page only")
+        return self.path
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """An HTML announcement a correct crawl archives, under the case it stands for."""
+
+    case: str
+    article: Article
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What an ordinary announcement says, before its family gives it a path and a look."""
+
+    serial: int
+    title: str
+    moment: datetime
+    precision: str
+    source: str | None
+    topic: str
+    district: str
+
+
+def ordinary_day(position: int, column_index: int) -> date:
+    """The date of the POSITION-th ordinary announcement of a column, newest first."""
+    return NEWEST_ORDINARY_DAY - timedelta(days=position * DAYS_APART + column_index % DAYS_APART)
+
+
+def draft(rng: Random, serial: int, day: date, sources: tuple[str, ...]) -> Draft:
+    """Ordinary announcement number SERIAL of a site, published on DAY."""
+    clock = time(rng.randint(8, 17), rng.randint(0, 59), rng.randint(0, 59))
+    moment = datetime.combine(day, clock, SHANGHAI)
+    topic, district = rng.choice(list(TOPICS)), rng.choice(DISTRICTS)
+    title = rng.choice(TITLE_PATTERNS).format(topic=topic, district=district, year=day.year)
+    if rng.random() < 0.3:
+        title = f"【{rng.choice(TAGS)}】{title}"
+    source = rng.choice(sources) if rng.random() < 0.8 else None
+    precision = rng.choice(tuple(DATE_FORMATS))
+    return Draft(serial, title, moment, precision, source, topic, district)
+
+
+def ordinary_body(
+    rng: Random,
+    draft: Draft,
+    image_src: str | None = None,
+    document: tuple[str, str] | None = None,
+) -> Body:
+    """A body about DRAFT's topic, maybe with a picture and an "附件：" line (href, name)."""
+    sentences = [*TOPICS[draft.topic], *GENERAL_SENTENCES]
+    rng.shuffle(sentences)
+    blocks: list[Block] = []
+    if image_src is not None:
+        blocks.append(image(image_src, f"{draft.district}{draft.topic}工作现场"))
+    # The head count is unique to the announcement, so no two of them have equal content.
+    head_count = _HEAD_COUNT_BASE + draft.serial
+    event = f"{draft.district}教育局{rng.choice(EVENTS)}，共有{head_count}名干部师生参加。"
+    moment = draft.moment
+    blocks.append(paragraph(f"{moment.month}月{moment.day}日，{event}{sentences.pop()}"))
+    for _ in range(rng.randint(2, 3)):
+        if rng.random() < 0.2:
+            blocks.append(blank())
+        blocks.append(paragraph(sentences.pop(), rng.choice(_INDENTS)))
+    extra = rng.random()
+    if extra < 0.2:
+        blocks.append(lines([f"{n}是{sentences.pop()}" for n in "一二三"]))
+    elif extra < 0.3:
+        rows = [[name, str(rng.randint(20, 90)), ""] for name in DISTRICTS[:3]]
+        blocks.append(table(["县（市、区）", "学校数", "备注"], rows))
+    if document is not None:
+        link, name = document
+        blocks.append(document_line("附件：", name, link))
+    if rng.random() < 0.4:
+        blocks.append(signature(f"{draft.district}教育局"))
+        blocks.append(signature(f"{moment.year}年{moment.month}月{moment.day}日"))
+    return Body(tuple(blocks))
+
+
+class FamilySite:
+    """A replica site of one CMS family, with the API of the primary replica's Site.
+
+    A subclass renders the pages (detail_reply, list_routes) and names its column lists
+    (column_start_paths). Add pages and entries, then seal(): the site never changes after.
+    """
+
+    def __init__(self, columns: tuple[tuple[str, str], ...]):
+        self.columns = list(columns)
+        self.column_names = dict(columns)
+        self.listings: dict[str, list[Listing]] = {column: [] for column, _ in columns}
+        self.page_records: list[PageRecord] = []
+        self.entry_records: list[EntryRecord] = []
+        self.failure_records: list[FailureRecord] = []
+        self.special_articles: dict[str, Article] = {}  # by case key, for tests
+        self._routes: dict[str, Reply] = {ROBOTS_PATH: _ROBOTS}
+
+    # For subclasses
+
+    def detail_reply(self, article: Article, index: int) -> Reply:
+        raise NotImplementedError
+
+    def list_routes(self) -> dict[str, Reply]:
+        """Every list page of every column, by path."""
+        raise NotImplementedError
+
+    def column_start_paths(self) -> list[str]:
+        raise NotImplementedError
+
+    # Building
+
+    def serve(self, path: str, reply: Reply) -> None:
+        self._routes[path] = reply
+
+    def serve_document(self, path: str) -> None:
+        self._routes[path] = document_reply(path)
+
+    def add_page(self, case: str, article: Article, key: str | None = None) -> None:
+        """Serve every page of ARTICLE with its images and documents, list it and expect it;
+        KEY names it among the special articles."""
+        for index, body in enumerate(article.parts):
+            part_path = article.part_path(index)
+            self._routes[part_path] = self.detail_reply(article, index)
+            linked = [src for block in body.blocks for src in block.image_srcs]
+            linked += [link for block in body.blocks for link, _ in block.document_links]
+            for link in linked:
+                self.serve_document(unquote(urljoin(part_path, link)))
+        for path, _ in article.attachments:
+            self.serve_document(path)
+        self.listings[article.column].append(
+            Listing(article.column, article.path, article.title, article.list_date)
+        )
+        self.page_records.append(PageRecord(case, article))
+        if key is not None:
+            self.special_articles[key] = article
+
+    def add_entry(self, case: str, kind: str, listing: Listing) -> None:
+        """A "file" entry (its document is served) or an "external" one (on another host)."""
+        if kind == "file":
+            self.serve_document(listing.link)
+        self.listings[listing.catnum].append(listing)
+        self.entry_records.append(EntryRecord(case, kind, listing))
+
+    def add_missing(self, case: str, listing: Listing) -> None:
+        """An entry whose page is not served: the crawl records an http_404 failure."""
+        self.listings[listing.catnum].append(listing)
+        self.failure_records.append(FailureRecord(case, listing.link, "http_404"))
+
+    def seal(self) -> None:
+        """Order every column newest first (equal dates keep the order added); serve the lists."""
+        for column, entries in self.listings.items():
+            self.listings[column] = sorted(entries, key=lambda entry: entry.list_date, reverse=True)
+        self._routes.update(self.list_routes())
+
+    # Serving
+
+    def respond(self, path: str, attempt: int = 1) -> Reply | None:
+        """The reply to a GET of PATH (percent-encoded, maybe with a query); None for nothing.
+
+        Every page answers the same at every attempt."""
+        return self._routes.get(unquote(urlsplit(path).path))
+
+    # Ground truth
+
+    def expected_announcements(self, base_url: str) -> list[dict]:
+        """One dict per announcement a correct crawl archives (archive column names as keys)."""
+        base_url = base_url.rstrip("/")
+        return [
+            *(self._page_expectation(record, base_url) for record in self.page_records),
+            *(self._entry_expectation(record, base_url) for record in self.entry_records),
+        ]
+
+    def expected_failures(self, base_url: str) -> list[dict]:
+        base_url = base_url.rstrip("/")
+        return [
+            {"url": base_url + href(record.path), "reason": record.reason, "case": record.case}
+            for record in self.failure_records
+        ]
+
+    def _page_expectation(self, record: PageRecord, base_url: str) -> dict:
+        article = record.article
+        paragraphs, images, attachments = [], [], {}
+        for index in range(len(article.parts)):
+            content = part_content(article, index, base_url)
+            paragraphs += content["paragraphs"]
+            images += content["images"]
+            for attachment in content["attachments"]:
+                attachments.setdefault(attachment["url"], attachment)
+        return _announcement(
+            record.case, base_url + href(article.path), "page", article.title, article.published,
+            article.source, self.column_names[article.column],
+            paragraphs, list(dict.fromkeys(images)), list(attachments.values()),
+        )  # fmt: skip
+
+    def _entry_expectation(self, record: EntryRecord, base_url: str) -> dict:
+        listing = record.listing
+        url = urljoin(base_url + "/", href(listing.link))
+        name = normalize_space(listing.title)
+        attachments = [{"url": url, "name": name}] if record.kind == "file" else []
+        return _announcement(
+            record.case, url, record.kind, listing.title, list_date_published(listing.list_date),
+            None, self.column_names[listing.catnum], [], [], attachments,
+        )  # fmt: skip
+
+
+def _announcement(
+    case: str, url: str, kind: str, whole_title: str, published: Published, source: str | None,
+    column_name: str, paragraphs: list[str], images: list[str], attachments: list[dict],
+) -> dict:  # fmt: skip
+    """The archive row a correct crawl writes, with the primary replica's keys."""
+    tag, title = split_title_tag(whole_title)
+    return {
+        "case": case,
+        "url": url,
+        "aliases": [],
+        "kind": kind,
+        "title": title,
+        "title_tag": tag,
+        "source": source or None,
+        "published_at": published.iso,
+        "published_precision": published.precision,
+        "published_raw": published.raw,
+        "columns": [column_name],
+        "paragraphs": paragraphs,
+        "images": images,
+        "attachments": attachments,
+    }
+
+
+def add_ordinary_announcements(
+    site: FamilySite, per_column: int, ordinary: Callable[[int, str, date], Article]
+) -> None:
+    """Fill every column up to PER_COLUMN entries with ORDINARY(serial, column id, day) articles."""
+    serial = 0
+    for column_index, (column, _) in enumerate(site.columns):
+        position = 0
+        while len(site.listings[column]) < per_column:
+            site.add_page("ordinary", ordinary(serial, column, ordinary_day(position, column_index)))
+            serial += 1
+            position += 1
