@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from xcedu_crawler.encoding import choose_encoding
+from xcedu_crawler.encoding import decoded_response
 from xcedu_crawler.pages import DetailPage, ListPage
 from xcedu_crawler.sites import get_profile
 
@@ -18,11 +18,7 @@ PROFILE = get_profile("xuchang")
 def load(name: str) -> tuple[dict, HtmlResponse]:
     spec = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     body = (FIXTURES / f"{name}.html").read_bytes()
-    response = HtmlResponse(
-        spec["url"], body=body, headers={"Content-Type": spec["content_type"]},
-        encoding=choose_encoding(body, spec["content_type"]),
-    )
-    return spec, response
+    return spec, decoded_response(spec["url"], body, {"Content-Type": spec["content_type"]})
 
 
 def fixture_names(kind: str) -> list[str]:

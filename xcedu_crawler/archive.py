@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from xcedu_crawler.items import Announcement, FetchedPage, StoredFile
+from xcedu_crawler.items import Announcement, FetchedPage, ListEntry, StoredFile
 from xcedu_crawler.search import index_text, match_expression
 from xcedu_crawler.urls import url_key
 
@@ -246,8 +246,11 @@ class Archive:
     def get(self, announcement_id: int) -> dict[str, Any]:
         return self.db["announcements"].get(announcement_id)
 
-    def store(self, item: Announcement, now: str | None = None) -> str:
-        """Archive one announcement atomically; says whether it was new, updated or unchanged."""
+    def store(self, item: Announcement, now: str | None = None, seen: bool = True) -> str:
+        """Archive one announcement atomically; says whether it was new, updated or unchanged.
+
+        SEEN: the crawl saw it on the site now (a re-parse of kept pages did not).
+        """
         now = now or utc_now()
         urls = [item.url, *item.aliases]
         content_hash = item.content_hash
@@ -266,7 +269,7 @@ class Archive:
                 outcome = NEW
             else:
                 old = self.get(announcement_id)
-                outcome = self._merge(announcement_id, item, content_hash, now, page_ids)
+                outcome = self._merge(announcement_id, item, content_hash, now, page_ids, seen)
                 if outcome == UPDATED:
                     self._unindex(old)
             if outcome != UNCHANGED:
@@ -311,7 +314,7 @@ class Archive:
 
     def _merge(
         self, announcement_id: int, item: Announcement, content_hash: str, now: str,
-        page_ids: list[int] | None,
+        page_ids: list[int] | None, seen: bool,
     ) -> str:
         row = self.get(announcement_id)
         aliases = [
@@ -320,8 +323,8 @@ class Archive:
             if url != row["url"]
         ]
         columns = _merged(json.loads(row["columns"]), item.columns)
-        update: dict[str, Any] = {"last_seen_at": now}
-        if row["gone_at"] is not None:
+        update: dict[str, Any] = {"last_seen_at": now} if seen else {}
+        if row["gone_at"] is not None and seen:
             update["gone_at"] = None
         if page_ids and row["page_ids"] is None:
             update["page_ids"] = json.dumps(page_ids)
@@ -346,7 +349,8 @@ class Archive:
             if page_ids:
                 update["page_ids"] = json.dumps(page_ids)
             outcome = UPDATED
-        self.db["announcements"].update(announcement_id, update)
+        if update:
+            self.db["announcements"].update(announcement_id, update)
         return outcome
 
     def _register_urls(self, announcement_id: int, urls: Iterable[str]) -> None:
@@ -412,6 +416,22 @@ class Archive:
     def pages(self) -> Iterable[tuple[int, FetchedPage]]:
         for (page_id,) in self.db.execute("SELECT id FROM pages ORDER BY id").fetchall():
             yield page_id, self.page(page_id)
+
+    def announcements_with_pages(self) -> list[dict[str, Any]]:
+        return list(self.db["announcements"].rows_where("page_ids IS NOT NULL", order_by="id"))
+
+    def list_entry(self, announcement_id: int) -> ListEntry | None:
+        """The list entry an announcement was last archived from, as far as the archive knows."""
+        row = self.db.execute(
+            "SELECT u.url, u.list_title, u.list_date, a.columns FROM announcement_urls u "
+            "JOIN announcements a ON a.id = u.announcement_id "
+            "WHERE u.announcement_id = ? AND u.list_title IS NOT NULL LIMIT 1",
+            [announcement_id],
+        ).fetchone()
+        if row is None:
+            return None
+        url, title, date, columns = row
+        return ListEntry(url=url, title=title, date_raw=date, column=json.loads(columns)[0])
 
     def record_file(self, stored: StoredFile, now: str | None = None) -> None:
         """A file was stored: remember it by URL and fill every attachments row that links it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from xcedu_crawler import demo, research, runner, status
+from xcedu_crawler import demo, reparse, research, runner, status, warc
 
 
 def serve(argv: list[str]) -> int:
@@ -23,6 +23,8 @@ SUBCOMMANDS = {
     "export": (research.export_main, "export announcements or attachments as CSV, JSON Lines, JSON"),
     "stats": (research.stats_main, "counts per column per month, top sources, date range"),
     "reindex": (research.reindex_main, "rebuild the full-text search index"),
+    "reparse": (reparse.main, "rebuild announcements from the kept raw pages, no network"),
+    "export-warc": (warc.main, "write the kept pages and files as a WARC file"),
     "serve": (serve, "browse and search the archive in Datasette (needs the browse extra)"),
     "crawl": (runner.main, "crawl into the archive: lock, log file, summary, exit code (for cron)"),
     "status": (status.main, "the last runs, open failures and health warnings"),

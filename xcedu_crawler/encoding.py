@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scrapy.http import HtmlResponse
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -37,3 +38,10 @@ def choose_encoding(body: bytes, content_type: str | None) -> str:
             return encoding
     # Some pages hold a few broken bytes; the right encoding still breaks the fewest.
     return min(replacements, key=replacements.__getitem__)
+
+
+def decoded_response(url: str, body: bytes, headers: dict[str, str], status: int = 200) -> HtmlResponse:
+    """A stored page as a response, decoded by choose_encoding as a crawl decodes it."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return HtmlResponse(url, status=status, headers=headers, body=body,
+                        encoding=choose_encoding(body, content_type))

@@ -118,7 +118,8 @@ class Article:
 
     @property
     def published(self) -> Published:
-        return Published(self.date_text, iso_at_precision(self.moment, self.precision), self.precision)
+        iso = iso_at_precision(self.moment, self.precision)
+        return Published(self.date_text, iso, self.precision)
 
     @property
     def trailer(self) -> str | None:
@@ -363,6 +364,7 @@ def add_ordinary_announcements(
     for column_index, (column, _) in enumerate(site.columns):
         position = 0
         while len(site.listings[column]) < per_column:
-            site.add_page("ordinary", ordinary(serial, column, ordinary_day(position, column_index)))
+            day = ordinary_day(position, column_index)
+            site.add_page("ordinary", ordinary(serial, column, day))
             serial += 1
             position += 1
