@@ -171,6 +171,12 @@ def keep_pages_and_files(db: Database) -> None:
     db["attachments"].add_column("referer", str)
 
 
+@migrations()
+def record_provenance(db: Database) -> None:
+    # Which extraction rule produced each field: a profile that silently falls back shows.
+    db["announcements"].add_column("provenance", str)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -302,6 +308,7 @@ class Archive:
     def _insert(self, item: Announcement, content_hash: str, now: str, page_ids: list[int] | None) -> int:
         row = {
             "page_ids": json.dumps(page_ids) if page_ids else None,
+            "provenance": json.dumps(item.provenance, ensure_ascii=False),
             "url": item.url,
             "aliases": json.dumps(item.aliases, ensure_ascii=False),
             "columns": json.dumps(item.columns, ensure_ascii=False),
@@ -328,6 +335,9 @@ class Archive:
             update["gone_at"] = None
         if page_ids and row["page_ids"] is None:
             update["page_ids"] = json.dumps(page_ids)
+        provenance = json.dumps(item.provenance, ensure_ascii=False)
+        if item.provenance and provenance != row["provenance"]:
+            update["provenance"] = provenance
         if aliases != json.loads(row["aliases"]):
             update["aliases"] = json.dumps(aliases, ensure_ascii=False)
         if columns != json.loads(row["columns"]):

@@ -11,15 +11,15 @@ class IncompleteAnnouncement(ValueError):
     """The announcement lacks a field the archive cannot do without (title or body)."""
 
 
-def whole_title(raw: RawAnnouncement) -> str | None:
-    """The detail page's title; else the list entry's, unless the list cut it with "..."."""
+def whole_title(raw: RawAnnouncement) -> tuple[str | None, str | None]:
+    """(title, rule): the detail page's title; else the list entry's, unless the list cut it."""
     page_title = normalize_space(raw.title or "")
     if page_title:
-        return page_title
+        return page_title, raw.provenance.get("title", "page")
     list_title = normalize_space(raw.entry.title) if raw.entry else ""
     if list_title and not is_cut(list_title):
-        return list_title
-    return None
+        return list_title, "list"
+    return None, None
 
 
 def date_candidates(raw: RawAnnouncement) -> list[DateCandidate]:
@@ -31,7 +31,7 @@ def date_candidates(raw: RawAnnouncement) -> list[DateCandidate]:
 
 
 def normalize(raw: RawAnnouncement) -> Announcement:
-    title = whole_title(raw)
+    title, title_rule = whole_title(raw)
     if title is None:
         raise IncompleteAnnouncement("no title on the page nor a whole one in the list")
     if raw.kind == "page" and not raw.paragraphs and not raw.images:
@@ -40,20 +40,28 @@ def normalize(raw: RawAnnouncement) -> Announcement:
 
     candidates = date_candidates(raw)
     # A date text that cannot be read without guessing is kept raw, with no date.
-    published_at = precision = None
+    published_at = precision = date_rule = None
     published_raw = candidates[0].raw if candidates else None
     for candidate in candidates:
         parsed = parse_date(candidate.raw)
         if parsed is not None:
             published_at, precision, published_raw = parsed.iso, parsed.precision, candidate.raw
+            date_rule = candidate.rule
             break
+    source = normalize_space(raw.source or "") or None
+    provenance = {
+        "title": title_rule,
+        "published_at": date_rule,
+        "source": raw.provenance.get("source") if source else None,
+        "body": raw.provenance.get("body") if raw.kind == "page" else None,
+    }
 
     return Announcement(
         url=raw.url,
         kind=raw.kind,
         title=title,
         title_tag=tag,
-        source=normalize_space(raw.source or "") or None,
+        source=source,
         published_at=published_at,
         published_precision=precision,
         published_raw=published_raw,
@@ -67,4 +75,5 @@ def normalize(raw: RawAnnouncement) -> Announcement:
         list_date=raw.entry.date_raw if raw.entry else None,
         list_page_url=raw.entry.page_url if raw.entry else None,
         pages=raw.pages,
+        provenance={field: rule for field, rule in provenance.items() if rule},
     )

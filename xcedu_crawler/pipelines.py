@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 class NormalizePipeline:
     """RawAnnouncement → Announcement; one that cannot be completed becomes a `parse` Failure.
 
-    It also counts, per column, the detail pages whose own markup gave each field: the
-    run-health figures that reveal a changed template.
+    It also counts, per column, the detail pages whose profile rules gave each field (the
+    run-health figures that reveal a changed template) and which rule gave each field.
     """
 
     def __init__(self, stats):
@@ -46,19 +46,25 @@ class NormalizePipeline:
         if item.kind == "page" and item.columns:
             self._count_coverage(item)
         try:
-            return normalize(item)
+            announcement = normalize(item)
         except IncompleteAnnouncement as exc:
             logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
             return Failure(item.url, "parse", str(exc))
+        for field, rule in announcement.provenance.items():
+            self.stats.inc_value(f"xcedu/provenance/{field}/{rule}")
+        return announcement
 
     def _count_coverage(self, item: RawAnnouncement) -> None:
+        # Counted as found only when the profile's own rules found it: a template change
+        # that the generic fallbacks rescue must still show, so that the profile gets fixed.
         column = item.columns[0]
+        by_profile = {field for field, rule in item.provenance.items() if rule == "profile"}
         found = {
             "pages": True,
-            "title": bool(item.title),
-            "date": bool(item.dates),
-            "source": bool(item.source and item.source.strip()),
-            "body": bool(item.paragraphs or item.images),
+            "title": "title" in by_profile and bool(item.title),
+            "date": any(candidate.rule == "profile" for candidate in item.dates),
+            "source": "source" in by_profile and bool(item.source and item.source.strip()),
+            "body": "body" in by_profile and bool(item.paragraphs or item.images),
         }
         for name, present in found.items():
             if present:

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commandline import add_db_option, open_archive, parser, run_command
+
+
+def fallbacks(archive: Archive) -> list[tuple[str, str, int]]:
+    """(field, rule, how many) for the newest finished run's fields that no profile rule found."""
+    last = archive.last_run()
+    stats = json.loads(last["stats"]) if last and last["stats"] else {}
+    found = []
+    for key, count in sorted(stats.items()):
+        if key.startswith("xcedu/provenance/"):
+            field, rule = key.removeprefix("xcedu/provenance/").split("/", 1)
+            if rule != "profile":
+                found.append((field, rule, count))
+    return found
 
 
 def report(archive: Archive, runs: int) -> str:
@@ -20,6 +35,8 @@ def report(archive: Archive, runs: int) -> str:
     lines.append("\nWarnings (runs that did not end ok):")
     lines += [f"  run {row['id']} {row['status']}: {row['reason']}"
               for row in archive.runs(runs, problems_only=True)] or ["  none"]
+    lines.append("\nFields the last run took from fallbacks, not the profile's selectors:")
+    lines += [f"  {field:13} {rule:24} {count}" for field, rule, count in fallbacks(archive)] or ["  none"]
     counts = archive.counts()
     lines.append(f"\nArchive: {counts['total']} announcements, {counts['gone']} gone from the site")
     return "\n".join(lines)

@@ -286,7 +286,8 @@ class FamilySite:
     def respond(self, path: str, attempt: int = 1) -> Reply | None:
         """The reply to a GET of PATH (percent-encoded, maybe with a query); None for nothing.
 
-        Every page answers the same at every attempt."""
+        Every page answers the same at every attempt.
+        """
         return self._routes.get(unquote(urlsplit(path).path))
 
     # Ground truth

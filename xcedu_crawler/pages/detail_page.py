@@ -21,6 +21,22 @@ SCRIPT_REDIRECT = re.compile(
 )
 
 
+def _labelled_value(text: str, labels: tuple[str, ...]) -> str | None:
+    """The value after the first LABEL: in TEXT ("" when the label stands empty), None without one."""
+    for label in labels:
+        # [^\S\n]: spaces but not the newline between text nodes, so that an empty
+        # value never takes the next label's text.
+        match = re.search(rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)", text)
+        if match:
+            return _cut_at_next_label(normalize_space(match.group(1)))
+    return None
+
+
+def _cut_at_next_label(value: str) -> str:
+    """"XX县教育局 发布时间：…" on one line: the value ends where another label starts."""
+    return re.split(r"\s+\S{2,4}[:：]", value)[0]
+
+
 def meta_content(selector: Selector, name: str) -> str | None:
     """The content of <meta name=NAME>, matching the name case-insensitively (contentSource occurs)."""
     wanted = name.lower()
@@ -32,35 +48,86 @@ def meta_content(selector: Selector, name: str) -> str | None:
     return None
 
 
+# What every Chinese government CMS emits, tried after a profile's own selectors miss.
+GENERIC_BODIES = (
+    ".TRS_Editor", ".TRS_UEDITOR", "#zoom", "#TDContent", "#UCAP-CONTENT",
+    "[itemprop=articleBody]", ".ewb-article-info",
+)  # fmt: skip
+GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间", "日期")
+GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构")
+# How far after the title a labelled date or source may stand: the info line, not a sidebar.
+TEXT_AFTER_TITLE = 400
+# Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
+TRAILER = re.compile(r"^[（(]\s*(?:责任编辑|编辑|责编|审核|校对)\s*[:：].*[)）]$")
+_SITE_NAME_SEPARATOR = re.compile(r"\s*(?:_|\||-{1,2}|—+|–)\s*")
+MIN_DENSE_TEXT = 100  # characters a text-density body must hold
+
+
 class DetailPage:
+    """Each field comes from the profile's selectors first, then from generic fallbacks in a
+    fixed order; `provenance` names the rule that produced each field."""
+
     def __init__(self, selector: Selector, url: str, profile: SiteProfile):
         self.selector = selector
         self.url = url
         self.profile = profile
 
-    def _first(self, selectors: tuple[str, ...]) -> Selector | None:
-        for css in selectors:
-            found = self.selector.css(css)
-            if found:
-                return found[0]
-        return None
-
     def _text(self, node: Selector) -> str:
         return normalize_space(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
 
-    @cached_property
-    def body(self) -> Selector | None:
-        return self._first(self.profile.body)
+    # Title
 
     @cached_property
-    def title(self) -> str | None:
-        """The whole title as the page shows it (its 【tag】 included), or None."""
+    def _title(self) -> tuple[str | None, str | None, Selector | None]:
+        """(title, rule, the element holding it)."""
         for css in self.profile.title:
             for node in self.selector.css(css):
                 text = self._text(node)
                 if text:
-                    return text
-        return meta_content(self.selector, "ArticleTitle")
+                    return text, "profile", node
+        meta = meta_content(self.selector, "ArticleTitle")
+        if meta:
+            return meta, "meta:ArticleTitle", self._heading_matching(meta)
+        heading = self._heading_matching(self._page_title())
+        if heading is not None:
+            return self._text(heading), f"heading:{heading.root.tag}", heading
+        return None, None, None
+
+    @property
+    def title(self) -> str | None:
+        """The whole title as the page shows it (its 【tag】 included), or None."""
+        return self._title[0]
+
+    def _page_title(self) -> str:
+        """<title> without the site-name suffix ("关于…的通知_许昌市教育局" → "关于…的通知")."""
+        text = normalize_space(" ".join(self.selector.xpath("//title//text()").getall()))
+        return _SITE_NAME_SEPARATOR.split(text)[0] if text else ""
+
+    def _heading_matching(self, title: str) -> Selector | None:
+        """The longest heading whose text is (part of) TITLE."""
+        if not title:
+            return None
+        best = None
+        for node in self.selector.xpath("//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"):
+            text = self._text(node)
+            if len(text) >= 4 and text in title and (best is None or len(text) > len(self._text(best))):
+                best = node
+        return best
+
+    def _text_after_title(self) -> str:
+        """The text right after the title element, in document order: where its info line is."""
+        node = self._title[2]
+        if node is None:
+            return ""
+        texts, size = [], 0
+        for text in node.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]").getall():
+            texts.append(text)
+            size += len(text)
+            if size > TEXT_AFTER_TITLE:
+                break
+        return "\n".join(texts)
+
+    # Info line: source and dates
 
     @cached_property
     def _info_text(self) -> str:
@@ -72,36 +139,88 @@ class DetailPage:
         return "\n".join(texts)
 
     @cached_property
-    def source(self) -> str | None:
+    def _source(self) -> tuple[str | None, str | None]:
         for css in self.profile.source:
             found = self.selector.css(css)
             if found:
-                return self._text(found[0]) or None
-        for label in self.profile.source_labels:
-            match = re.search(
-                # [^\S\n]: spaces but not the newline between text nodes, so that an
-                # empty value never takes the next label's text.
-                rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)", self._info_text
-            )
-            if match:
-                return normalize_space(match.group(1)) or None
-        return meta_content(self.selector, "ContentSource")
+                return self._text(found[0]) or None, "profile"
+        labelled = _labelled_value(self._info_text, self.profile.source_labels)
+        if labelled is not None:
+            return labelled or None, "profile"
+        for label in GENERIC_SOURCE_LABELS:
+            labelled = _labelled_value(self._text_after_title(), (label,))
+            if labelled:
+                return labelled, f"label:{label}"
+        meta = meta_content(self.selector, "ContentSource")
+        return (meta, "meta:ContentSource") if meta else (None, None)
+
+    @property
+    def source(self) -> str | None:
+        return self._source[0]
 
     @cached_property
     def dates(self) -> list[DateCandidate]:
-        """Date texts found on the page, best first: the labelled info-bar date, then PubDate."""
+        """Date texts found on the page, best first: the profile's info line, a labelled date
+        right after the title, then the PubDate meta."""
         candidates = []
-        labelled = find_labelled_date(self._info_text, self.profile.date_labels)
-        if labelled:
-            candidates.append(DateCandidate(raw=labelled, rule="label"))
+        if self._info_text:
+            labelled = find_labelled_date(self._info_text, self.profile.date_labels)
+            if labelled:
+                candidates.append(DateCandidate(raw=labelled, rule="profile"))
+        for label in GENERIC_DATE_LABELS:
+            labelled = find_labelled_date(self._text_after_title(), (label,))
+            if labelled:
+                candidates.append(DateCandidate(raw=labelled, rule=f"label:{label}"))
+                break
         meta = meta_content(self.selector, "PubDate")
         if meta:
             candidates.append(DateCandidate(raw=meta, rule="meta:PubDate"))
         return candidates
 
+    # Body
+
+    @cached_property
+    def _body(self) -> tuple[Selector | None, str | None]:
+        for css in self.profile.body:
+            found = self.selector.css(css)
+            if found:
+                return found[0], "profile"
+        for css in GENERIC_BODIES:
+            found = self.selector.css(css)
+            if found:
+                return found[0], f"container:{css}"
+        dense = self._densest_block()
+        return (dense, "density") if dense is not None else (None, None)
+
+    @property
+    def body(self) -> Selector | None:
+        return self._body[0]
+
+    def _densest_block(self) -> Selector | None:
+        """The block with the most paragraph text that is not mostly links: a last resort."""
+        best, best_score = None, MIN_DENSE_TEXT
+        for node in self.selector.xpath("//div|//td|//article|//section"):
+            text = len(normalize_space(" ".join(node.xpath("./p//text()|./text()").getall())))
+            links = len(normalize_space(" ".join(node.xpath(".//a//text()").getall())))
+            score = text - 2 * links
+            if score > best_score:
+                best, best_score = node, score
+        return best
+
     @cached_property
     def paragraphs(self) -> list[str]:
-        return extract_paragraphs(self.body) if self.body is not None else []
+        if self.body is None:
+            return []
+        paragraphs = extract_paragraphs(self.body)
+        while paragraphs and TRAILER.match(paragraphs[-1]):
+            paragraphs.pop()
+        return paragraphs
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """Which rule produced each field found on this page (the date's is its candidate's)."""
+        rules = {"title": self._title[1], "source": self._source[1], "body": self._body[1]}
+        return {field: rule for field, rule in rules.items() if rule}
 
     @cached_property
     def images(self) -> list[str]:
@@ -169,6 +288,7 @@ def announcement_from_parts(
         title=first.title,
         source=first.source,
         dates=first.dates,
+        provenance=first.provenance,
     )
     for part in parts:
         announcement.paragraphs += part.paragraphs
