@@ -177,6 +177,12 @@ def record_provenance(db: Database) -> None:
     db["announcements"].add_column("provenance", str)
 
 
+@migrations()
+def record_site(db: Database) -> None:
+    # One archive may hold several sites' announcements: each records its site profile.
+    db["announcements"].add_column("site", str)
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -309,6 +315,7 @@ class Archive:
         row = {
             "page_ids": json.dumps(page_ids) if page_ids else None,
             "provenance": json.dumps(item.provenance, ensure_ascii=False),
+            "site": item.site,
             "url": item.url,
             "aliases": json.dumps(item.aliases, ensure_ascii=False),
             "columns": json.dumps(item.columns, ensure_ascii=False),

@@ -71,6 +71,7 @@ class RawAnnouncement:
     attachments: list[Attachment] = field(default_factory=list)
     pages: list[FetchedPage] = field(default_factory=list)  # the fetched parts, in order
     provenance: dict[str, str] = field(default_factory=dict)  # field → the rule that found it
+    site: str | None = None  # the profile it was crawled with
 
 
 @dataclass
@@ -96,6 +97,7 @@ class Announcement:
     list_title: str | None = None
     list_date: str | None = None
     list_page_url: str | None = None
+    site: str | None = None  # the profile it was crawled with
     # Which rule produced each field: {"title": "meta:ArticleTitle", "published_at": "label:发布时间"}.
     provenance: dict[str, str] = field(default_factory=dict)
     # What the crawl fetched for it: the raw pages it was extracted from, the files it

@@ -75,5 +75,6 @@ def normalize(raw: RawAnnouncement) -> Announcement:
         list_date=raw.entry.date_raw if raw.entry else None,
         list_page_url=raw.entry.page_url if raw.entry else None,
         pages=raw.pages,
+        site=raw.site,
         provenance={field: rule for field, rule in provenance.items() if rule},
     )

@@ -32,6 +32,7 @@ def reparse_archive(archive: Archive, profile: SiteProfile) -> Counter[str]:
         raw = announcement_from_parts(parts, row["url"], archive.list_entry(row["id"]),
                                       tuple(json.loads(row["aliases"])))
         raw.columns = json.loads(row["columns"])
+        raw.site = row["site"]
         try:
             item = normalize(raw)
         except IncompleteAnnouncement as exc:

@@ -10,6 +10,7 @@ from parsel import Selector
 
 from xcedu_crawler.dates import find_labelled_date
 from xcedu_crawler.items import Attachment, DateCandidate, ListEntry, RawAnnouncement
+from xcedu_crawler.pages.list_page import script_pager_next
 from xcedu_crawler.sites import SiteProfile
 from xcedu_crawler.text import extract_images, extract_paragraphs, normalize_space
 from xcedu_crawler.urls import canonical_url, file_extension, file_name, is_http_url
@@ -228,29 +229,35 @@ class DetailPage:
 
     @cached_property
     def attachments(self) -> list[Attachment]:
-        """Links to documents in the body or the attachment list, each URL once, in page order."""
-        found: dict[str, Attachment] = {}
+        """Links to documents in the body or an attachment list, each URL once, in page order."""
+        areas = [self.body] if self.body is not None else []
         for css in self.profile.attachment_areas:
-            for link in self.selector.css(css).css("a[href]"):
+            areas += self.selector.css(css)
+        if not self.profile.attachment_areas and self.body is not None:
+            # Templates print the attachment list right after the body.
+            areas += self.body.xpath("following-sibling::*[position() <= 3]")
+        found: dict[str, Attachment] = {}
+        for area in areas:
+            for link in area.css("a[href]"):
                 url = urljoin(self.url, link.attrib["href"].strip())
                 if not is_http_url(url) or file_extension(url) not in self.profile.file_extensions:
                     continue
                 key = canonical_url(url)
                 if key not in found:
-                    name = self._text(link) or file_name(url)
-                    found[key] = Attachment(url=key, name=name)
+                    found[key] = Attachment(url=key, name=self._text(link) or file_name(url))
         return list(found.values())
 
     @cached_property
     def next_part_url(self) -> str | None:
-        """The next page of an article split over several pages."""
+        """The next page of an article split over several pages (its own pager, or TRS's script)."""
         for css in self.profile.article_pager:
             for link in self.selector.css(css).css("a[href]"):
                 if self._text(link) in self.profile.article_next_texts:
                     target = urljoin(self.url, link.attrib["href"].strip())
                     if canonical_url(target) != canonical_url(self.url):
                         return target
-        return None
+        scripts = " ".join(self.selector.xpath("//script[not(@src)]/text()").getall())
+        return script_pager_next(scripts, self.url)
 
     @cached_property
     def redirect_url(self) -> str | None:

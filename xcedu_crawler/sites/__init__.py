@@ -11,9 +11,21 @@ FILE_EXTENSIONS = frozenset(
 )
 
 
+# Labels every Chinese government CMS uses; a profile names its own only if they differ.
+DATE_LABELS = ("信息时间", "发布时间", "发布日期")
+SOURCE_LABELS = ("信息来源", "来源")
+NOT_FOUND_TEXTS = ("页面不存在", "您访问的页面不存在", "页面已删除")
+
+# How a family's list pages lead to the next one.
+PAGER_LINKS = "pager-links"  # Epoint: a 下页 link (on the last page, to itself)
+SCRIPT_PAGER = "script-pager"  # TRS WCM: createPageHTML(total, current, "index", "html")
+DATASTORE = "datastore"  # Hanweb JCMS: <datastore> XML, further pages POSTed to dataproxy.jsp
+
+
 @dataclass(frozen=True)
 class SiteProfile:
-    """What differs between sites. Selectors are CSS unless named *_xpath; tuples are tried in order."""
+    """What one site's markup looks like. Selectors are CSS, tried in order; an empty tuple
+    leaves the field to the generic fallbacks of pages/detail_page.py."""
 
     name: str
     base_url: str
@@ -21,24 +33,25 @@ class SiteProfile:
 
     # List pages
     column_name: tuple[str, ...]  # CSS selectors for the column name text, first hit wins
-    list_entry: str  # one element per entry
-    entry_link: str  # the entry's link, relative to the entry element
-    entry_date: str  # the entry's date, relative to the entry element
-    pager: str  # the pager container
-    pager_next_texts: tuple[str, ...]  # link texts that mean "next list page"
-    pager_total_regex: str  # finds "current/total" in the pager text
+    list_entry: str  # one element per entry (within a datastore record for DATASTORE)
+    entry_link: str = "a"  # the entry's link, relative to the entry element
+    entry_date: str = "span"  # the entry's date, relative to the entry element
+    list_family: str = PAGER_LINKS
+    pager: str = ".ewb-page"  # PAGER_LINKS: the pager container
+    pager_next_texts: tuple[str, ...] = ("下页", "下一页")
+    pager_total_regex: str = r"(\d+)\s*/\s*(\d+)"  # PAGER_LINKS: finds "current/total"
 
     # Detail pages
-    title: tuple[str, ...]
-    body: tuple[str, ...]  # the content container
-    info_bar: tuple[str, ...]  # where labelled source and date are written
-    source: tuple[str, ...]  # elements holding only the source text
-    source_labels: tuple[str, ...]
-    date_labels: tuple[str, ...]
-    attachment_areas: tuple[str, ...]  # where attachment links may stand (body included)
-    article_pager: tuple[str, ...]  # a multi-page article's own pager
-    article_next_texts: tuple[str, ...]
-    not_found_texts: tuple[str, ...]  # an error page served with HTTP 200
+    title: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()  # the content container
+    info_bar: tuple[str, ...] = ()  # where labelled source and date are written
+    source: tuple[str, ...] = ()  # elements holding only the source text
+    source_labels: tuple[str, ...] = SOURCE_LABELS
+    date_labels: tuple[str, ...] = DATE_LABELS
+    attachment_areas: tuple[str, ...] = ()  # where attachment links may stand, besides the body
+    article_pager: tuple[str, ...] = ()  # a multi-page article's own pager links
+    article_next_texts: tuple[str, ...] = ("下一页", "下页")
+    not_found_texts: tuple[str, ...] = NOT_FOUND_TEXTS  # an error page served with HTTP 200
     file_extensions: frozenset[str] = FILE_EXTENSIONS
 
     def column_urls(self, base_url: str | None = None) -> list[str]:

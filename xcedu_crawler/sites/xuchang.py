@@ -18,11 +18,7 @@ PROFILE = SiteProfile(
         ".ewb-location a:last-of-type::text",
     ),
     list_entry="li.ewb-list-node",
-    entry_link="a",
     entry_date=".ewb-list-date",
-    pager=".ewb-page",
-    pager_next_texts=("下页", "下一页"),
-    pager_total_regex=r"(\d+)\s*/\s*(\d+)",
     title=(
         "#tdTitle",
         "h1.ewb-article-title",
@@ -32,11 +28,7 @@ PROFILE = SiteProfile(
     body=("#TDContent", "#mainContent", ".ewb-article-info"),
     info_bar=("font.webfont", ".ewb-article-sources", ".ewb-article-info-bar"),
     source=("#infoSource",),
-    source_labels=("信息来源", "来源"),
-    date_labels=("信息时间", "发布时间", "发布日期"),
     attachment_areas=("#TDContent", "#mainContent", ".ewb-article-info", ".ewb-attach",
                       ".ewb-article-attach"),
     article_pager=(".ewb-article-page",),
-    article_next_texts=("下一页", "下页"),
-    not_found_texts=("页面不存在", "您访问的页面不存在", "页面已删除"),
 )

@@ -15,10 +15,19 @@ from twisted.python.failure import Failure as TwistedFailure
 
 from xcedu_crawler.health import list_key
 from xcedu_crawler.incremental import CrawlPlan
-from xcedu_crawler.items import ColumnListing, Failure, FetchedPage, FileBatch, ListEntry, ListPageRead
+from xcedu_crawler.items import (
+    ColumnListing,
+    Failure,
+    FetchedPage,
+    FileBatch,
+    ListEntry,
+    ListPageRead,
+    RawAnnouncement,
+)
 from xcedu_crawler.middlewares import Blocked
 from xcedu_crawler.archive import utc_now
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry, announcement_from_parts
+from xcedu_crawler.pages.list_page import NextPage
 from xcedu_crawler.sites import get_profile
 from xcedu_crawler.urls import canonical_url, file_extension, host_of
 
@@ -45,9 +54,11 @@ class XceduSpider(scrapy.Spider):
         *args: Any,
         start_urls: str | list[str] | None = None,
         full: str | bool = False,
+        site: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
+        self.site_name = site  # -a site=NAME: a profile other than XCEDU_SITE
         if isinstance(start_urls, str):
             start_urls = [url.strip() for url in start_urls.split(",") if url.strip()]
         self.requested_start_urls = start_urls or []
@@ -59,7 +70,7 @@ class XceduSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         try:
-            spider.profile = get_profile(settings.get("XCEDU_SITE"))
+            spider.profile = get_profile(spider.site_name or settings.get("XCEDU_SITE"))
         except ValueError as exc:
             raise NotConfigured(str(exc)) from exc
         spider.tracking_keys = settings.getlist("XCEDU_TRACKING_KEYS")
@@ -81,8 +92,10 @@ class XceduSpider(scrapy.Spider):
         for referer, urls in self.plan.pending_files.items():
             yield FileBatch(referer, urls)
 
-    def parse_list(self, response: Response) -> Iterator[Any]:
-        page = ListPage(response.selector, response.url, self.profile)
+    def parse_list(
+        self, response: Response, column: str | None = None, paging: dict[str, Any] | None = None
+    ) -> Iterator[Any]:
+        page = ListPage(response.selector, response.url, self.profile, column=column)
         if page.column is None:
             self.crawler.stats.inc_value("xcedu/failed_lists")
             yield Failure(response.url, "parse", "list page without a column name")
@@ -101,15 +114,28 @@ class XceduSpider(scrapy.Spider):
                 continue
             new_entries += 1
             yield from self.follow_entry(entry)
-        if page.next_page_url and self.plan.follows_pager(new_entries):
-            yield response.follow(page.next_page_url, callback=self.parse_list, errback=self.list_failed)
+        next_page = page.next_page(paging)
+        if next_page and self.plan.follows_pager(new_entries):
+            yield self.list_request(next_page, page.column)
+
+    def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
+        if next_page.formdata is None:
+            return scrapy.Request(next_page.url, callback=self.parse_list, errback=self.list_failed)
+        # A Hanweb continuation: XML records without the column page around them.
+        return scrapy.FormRequest(
+            next_page.url,
+            formdata=next_page.formdata,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            cb_kwargs={"column": column, "paging": next_page.paging},
+        )
 
     def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
         url = entry.url
         if host_of(url) not in self.site_hosts:
-            yield announcement_from_entry(entry, "external")
+            yield self.of_site(announcement_from_entry(entry, "external"))
         elif file_extension(url) in self.profile.file_extensions:
-            yield announcement_from_entry(entry, "file")
+            yield self.of_site(announcement_from_entry(entry, "file"))
         else:
             # The detail request below is filtered when another column already asked for
             # it, so the column is reported on its own.
@@ -152,14 +178,18 @@ class XceduSpider(scrapy.Spider):
         first_url = self.canonical(parts[0][0].url)
         announcement = announcement_from_parts([part for part, _ in parts], first_url, entry, aliases)
         announcement.pages = [page for _, page in parts]
-        yield announcement
+        yield self.of_site(announcement)
+
+    def of_site(self, announcement: RawAnnouncement) -> RawAnnouncement:
+        announcement.site = self.profile.name
+        return announcement
 
     def follow_script_redirect(
         self, target: str, stub: str, entry: ListEntry, aliases: tuple[str, ...]
     ) -> Iterator[Any]:
         target = self.canonical(target)
         if host_of(target) not in self.site_hosts:
-            yield announcement_from_entry(entry, "external", url=target, aliases=(*aliases, stub))
+            yield self.of_site(announcement_from_entry(entry, "external", url=target, aliases=(*aliases, stub)))
         elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
             yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
         else:

@@ -1,0 +1,85 @@
+"""Sibling sites: the TRS and Hanweb families crawled by profile alone, and each generic fallback."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
+
+from tests.checks import check_archive, runs
+from tests.conftest import crawl
+from tests.replicas.hanweb import build_hanweb_site
+from tests.replicas.trs import build_trs_site
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.dates import parse_date
+from xcedu_crawler.encoding import decoded_response
+from xcedu_crawler.pages import DetailPage
+from xcedu_crawler.replica import ReplicaServer
+from xcedu_crawler.sites import get_profile
+
+FAMILIES = {"changge": build_trs_site, "yuzhou": build_hanweb_site}
+
+
+@pytest.mark.parametrize("site_name", sorted(FAMILIES))
+@deferred_f_from_coro_f
+async def test_a_family_replica_is_archived_by_its_profile_alone(tmp_path, site_name):
+    site = FAMILIES[site_name]()
+    db_path = tmp_path / "xcedu.db"
+    with ReplicaServer(site) as server:
+        await crawl(server, db_path, {"site": site_name})
+        check_archive(db_path, site, server.base_url)
+        [run] = runs(db_path)
+        assert run["status"] == "ok"
+        archive = Archive.open(db_path)
+        try:
+            sites = {row[0] for row in archive.db.execute("SELECT DISTINCT site FROM announcements")}
+        finally:
+            archive.close()
+        assert sites == {site_name}
+
+
+def page_of(site, base_url: str, path: str, profile) -> DetailPage:
+    reply = site.respond(path, attempt=2)
+    response = decoded_response(base_url + path, reply.body, {"Content-Type": reply.content_type})
+    return DetailPage(response.selector, response.url, profile)
+
+
+BROKEN = {"title": ("h9.nothing",), "body": ("#nothing",), "info_bar": ("#nothing",), "source": ()}
+
+
+@pytest.mark.parametrize("site_name", sorted(FAMILIES))
+def test_each_fallback_fires_when_the_profile_selectors_are_broken(site_name):
+    site = FAMILIES[site_name]()
+    base = "http://127.0.0.1:8000"
+    profile = get_profile(site_name)
+    broken = dataclasses.replace(profile, **BROKEN)
+    checked = 0
+    for want in site.expected_announcements(base):
+        if want["kind"] != "page":
+            continue
+        path = want["url"].removeprefix(base)
+        good, fallen = page_of(site, base, path, profile), page_of(site, base, path, broken)
+        if good.next_part_url:
+            continue  # a split article's paragraphs span two pages
+        assert fallen.provenance["title"] in {"meta:ArticleTitle", "heading:h2", "heading:td"}
+        assert fallen.title == good.title
+        assert fallen.provenance["body"].startswith(("container:", "density"))
+        assert fallen.paragraphs == want["paragraphs"], path
+        # The first date found (label next to the title, else the PubDate meta) is the right one.
+        assert "profile" not in {candidate.rule for candidate in fallen.dates}
+        if fallen.dates:
+            assert parse_date(fallen.dates[0].raw).iso == want["published_at"], path
+        if want["source"]:
+            assert fallen.source == want["source"]
+            assert fallen.provenance["source"] != "profile"
+        checked += 1
+    assert checked > 20
+
+
+def test_the_labelled_date_is_the_one_next_to_the_title_never_a_sidebar_clock():
+    site = build_trs_site()
+    base = "http://127.0.0.1:8000"
+    broken = dataclasses.replace(get_profile("changge"), **BROKEN)
+    page = page_of(site, base, "/gzdt/202203/t20220304_9210003.html", broken)
+    assert [c.raw for c in page.dates if c.rule.startswith("label:")] == ["2022-03-04 10:15"]
