@@ -31,7 +31,12 @@ from xcedu_crawler.replica.model import (
     iso_at_precision,
     list_date_published,
 )
-from xcedu_crawler.replica.site import EntryRecord, FailureRecord, part_content, split_title_tag
+from xcedu_crawler.replica.site import (
+    EntryRecord,
+    FailureRecord,
+    article_content,
+    split_title_tag,
+)
 from xcedu_crawler.replica.vocabulary import (
     DISTRICTS,
     EVENTS,
@@ -309,17 +314,9 @@ class FamilySite:
 
     def _page_expectation(self, record: PageRecord, base_url: str) -> dict:
         article = record.article
-        paragraphs, images, attachments = [], [], {}
-        for index in range(len(article.parts)):
-            content = part_content(article, index, base_url)
-            paragraphs += content["paragraphs"]
-            images += content["images"]
-            for attachment in content["attachments"]:
-                attachments.setdefault(attachment["url"], attachment)
         return _announcement(
             record.case, base_url + href(article.path), "page", article.title, article.published,
-            article.source, self.column_names[article.column],
-            paragraphs, list(dict.fromkeys(images)), list(attachments.values()),
+            article.source, self.column_names[article.column], *article_content(article, base_url),
         )  # fmt: skip
 
     def _entry_expectation(self, record: EntryRecord, base_url: str) -> dict:

@@ -355,10 +355,8 @@ def part_content(article: Article, index: int, base_url: str) -> dict:
     }
 
 
-def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
-    article = record.article
-    tag, title = split_title_tag(article.title)
-    published = article.published()
+def article_content(article, base_url: str) -> tuple[list[str], list[str], list[dict]]:
+    """Paragraphs, images and attachments (each once) of all of an article's pages."""
     paragraphs, images, attachments = [], [], {}
     for index in range(len(article.parts)):
         content = part_content(article, index, base_url)
@@ -366,6 +364,14 @@ def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
         images += content["images"]
         for attachment in content["attachments"]:
             attachments.setdefault(attachment["url"], attachment)
+    return paragraphs, list(dict.fromkeys(images)), list(attachments.values())
+
+
+def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
+    article = record.article
+    tag, title = split_title_tag(article.title)
+    published = article.published()
+    paragraphs, images, attachments = article_content(article, base_url)
     expectation = {
         "case": record.case,
         "url": base_url + href(article.path),
@@ -379,8 +385,8 @@ def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
         "published_raw": published.raw,
         "columns": sorted({COLUMN_NAMES[catnum] for catnum in record.catnums}),
         "paragraphs": paragraphs,
-        "images": list(dict.fromkeys(images)),
-        "attachments": list(attachments.values()),
+        "images": images,
+        "attachments": attachments,
     }
     if record.interchangeable:
         expectation["interchangeable_urls"] = True
