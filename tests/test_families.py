@@ -83,3 +83,28 @@ def test_the_labelled_date_is_the_one_next_to_the_title_never_a_sidebar_clock():
     broken = dataclasses.replace(get_profile("changge"), **BROKEN)
     page = page_of(site, base, "/gzdt/202203/t20220304_9210003.html", broken)
     assert [c.raw for c in page.dates if c.rule.startswith("label:")] == ["2022-03-04 10:15"]
+
+
+def test_the_heading_and_text_density_fallbacks():
+    html = """<html><head><title>关于做好2022年中招工作的通知_某县教育局</title></head><body>
+    <div class="nav"><a href="/">首页</a> <a href="/a">通知公告</a> <a href="/b">政策文件</a></div>
+    <h1>某县教育局</h1>
+    <div class="article"><h2>关于做好2022年中招工作的通知</h2>
+      <div class="meta">发布时间：2022-03-01 09:30 来源：某县教育局办公室</div>
+      <div class="content-v9"><p>各乡镇中心校：</p><p>为做好2022年中招工作，现将有关事项通知如下。</p>
+        <p>一、严格执行招生政策，规范招生行为，确保公平公正。</p>
+        <p>二、加强考务管理，确保考试安全平稳有序进行。</p><p>（责任编辑：李四）</p></div>
+    </div>
+    <div class="sidebar">今天是2026年11月29日 星期日 <a href="/x">更多</a></div></body></html>"""
+    bare = dataclasses.replace(get_profile("changge"), title=(), body=(), info_bar=(), attachment_areas=())
+    response = decoded_response("http://127.0.0.1:8000/a/1.html", html.encode("utf-8"),
+                                {"Content-Type": "text/html; charset=utf-8"})
+    page = DetailPage(response.selector, response.url, bare)
+    assert (page.title, page.provenance["title"]) == ("关于做好2022年中招工作的通知", "heading:h2")
+    assert [(c.raw, c.rule) for c in page.dates] == [("2022-03-01 09:30", "label:发布时间")]
+    assert (page.source, page.provenance["source"]) == ("某县教育局办公室", "label:来源")
+    assert page.provenance["body"] == "density"
+    assert page.paragraphs == [
+        "各乡镇中心校：", "为做好2022年中招工作，现将有关事项通知如下。",
+        "一、严格执行招生政策，规范招生行为，确保公平公正。", "二、加强考务管理，确保考试安全平稳有序进行。",
+    ]

@@ -61,7 +61,7 @@ TEXT_AFTER_TITLE = 400
 # Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
 TRAILER = re.compile(r"^[（(]\s*(?:责任编辑|编辑|责编|审核|校对)\s*[:：].*[)）]$")
 _SITE_NAME_SEPARATOR = re.compile(r"\s*(?:_|\||-{1,2}|—+|–)\s*")
-MIN_DENSE_TEXT = 100  # characters a text-density body must hold
+MIN_DENSE_TEXT = 50  # characters a text-density body must hold (a short notice has 60)
 
 
 class DetailPage:
