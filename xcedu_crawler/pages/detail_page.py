@@ -38,6 +38,37 @@ def _cut_at_next_label(value: str) -> str:
     return re.split(r"\s+\S{2,4}[:：]", value)[0]
 
 
+def following_text(element, limit: int) -> str:
+    """Up to about LIMIT characters of the text after ELEMENT in document order, scripts and
+    styles left out, one text node a line. Walks the tree, where XPath's following:: axis
+    would collect the rest of the page first."""
+    texts: list[str] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        if text:
+            texts.append(text)
+            size += len(text)
+
+    node = element
+    while node is not None and size < limit:
+        add(node.tail)
+        sibling = node.getnext()
+        while sibling is not None and size < limit:
+            for inner in sibling.iter():
+                if isinstance(inner.tag, str) and inner.tag not in ("script", "style"):
+                    add(inner.text)
+                if inner is not sibling:
+                    add(inner.tail)
+                if size >= limit:
+                    break
+            add(sibling.tail)
+            sibling = sibling.getnext()
+        node = node.getparent()
+    return "\n".join(texts)
+
+
 def meta_content(selector: Selector, name: str) -> str | None:
     """The content of <meta name=NAME>, matching the name case-insensitively (contentSource occurs)."""
     wanted = name.lower()
@@ -115,18 +146,11 @@ class DetailPage:
                 best = node
         return best
 
+    @cached_property
     def _text_after_title(self) -> str:
         """The text right after the title element, in document order: where its info line is."""
         node = self._title[2]
-        if node is None:
-            return ""
-        texts, size = [], 0
-        for text in node.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]").getall():
-            texts.append(text)
-            size += len(text)
-            if size > TEXT_AFTER_TITLE:
-                break
-        return "\n".join(texts)
+        return following_text(node.root, TEXT_AFTER_TITLE) if node is not None else ""
 
     # Info line: source and dates
 
@@ -149,7 +173,7 @@ class DetailPage:
         if labelled is not None:
             return labelled or None, "profile"
         for label in GENERIC_SOURCE_LABELS:
-            labelled = _labelled_value(self._text_after_title(), (label,))
+            labelled = _labelled_value(self._text_after_title, (label,))
             if labelled:
                 return labelled, f"label:{label}"
         meta = meta_content(self.selector, "ContentSource")
@@ -168,8 +192,8 @@ class DetailPage:
             labelled = find_labelled_date(self._info_text, self.profile.date_labels)
             if labelled:
                 candidates.append(DateCandidate(raw=labelled, rule="profile"))
-        for label in GENERIC_DATE_LABELS:
-            labelled = find_labelled_date(self._text_after_title(), (label,))
+        for label in GENERIC_DATE_LABELS if not candidates else ():
+            labelled = find_labelled_date(self._text_after_title, (label,))
             if labelled:
                 candidates.append(DateCandidate(raw=labelled, rule=f"label:{label}"))
                 break
