@@ -1,0 +1,93 @@
+"""The replica site served from a child process (its CPU never counts in a crawl's), steered over stdin."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from typing import Self
+from urllib.parse import urlsplit
+
+from benchmarks.common import PROJECT_ROOT, PYTHON, progress
+from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.replica.site import ROBOTS_PATH
+
+REQUEST_KINDS = ("robots", "list", "detail", "file")
+_LIST_PATH = re.compile(r"/jyj/\d{6}/(?:moreinfo|\d+)\.html")
+
+
+def request_kind(path: str) -> str:
+    """What a requested path is: "robots", "list" (a column's list page), "detail" (an
+    announcement's page, or a part of one) or "file" (an attachment or image)."""
+    if path == ROBOTS_PATH:
+        return "robots"
+    if _LIST_PATH.fullmatch(path):
+        return "list"
+    return "detail" if urlsplit(path).path.endswith(".html") else "file"
+
+
+class ReplicaProcess:
+    """A replica of PER_COLUMN ordinary announcements per column, served until the block ends."""
+
+    def __init__(self, per_column: int):
+        self.per_column = per_column
+        self.info: dict = {}
+        self._child: subprocess.Popen | None = None
+
+    def __enter__(self) -> Self:
+        progress(f"building and serving a replica of {self.per_column} announcements per column")
+        self._child = subprocess.Popen(
+            [PYTHON, "-m", "benchmarks.replica_process", "--per-column", str(self.per_column)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
+        )  # fmt: skip
+        self.info = json.loads(self._child.stdout.readline())
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._child.stdin.close()  # the child stops serving at the end of its input
+        self._child.wait()
+
+    @property
+    def base_url(self) -> str:
+        return self.info["base_url"]
+
+    def _ask(self, command: dict) -> object:
+        self._child.stdin.write(json.dumps(command) + "\n")
+        self._child.stdin.flush()
+        return json.loads(self._child.stdout.readline())
+
+    def take_requests(self) -> list[str]:
+        """The paths asked for since the last call, in order; the site then behaves as new
+        again (the "500 then OK" page fails once more), so every crawl meets the same site."""
+        return self._ask({"op": "take_requests"})
+
+    def publish(self, catnum: str, count: int) -> list[str]:
+        return self._ask({"op": "publish", "catnum": catnum, "count": count})
+
+
+def serve(per_column: int) -> None:
+    site = build_site(per_column)
+    with ReplicaServer(site) as server:
+        info = {
+            "base_url": server.base_url,
+            "announcements": len(site.expected_announcements(server.base_url)),
+            "columns": [catnum for catnum, _ in site.columns],
+            "page_size": site.page_size,
+        }
+        print(json.dumps(info), flush=True)
+        for line in sys.stdin:
+            command = json.loads(line)
+            if command["op"] == "take_requests":
+                answer = [path for _, path in server.requests]
+                server.reset_state()
+            else:
+                answer = site.publish(command["catnum"], command["count"])
+            print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--per-column", type=int, required=True)
+    serve(parser.parse_args().per_column)
