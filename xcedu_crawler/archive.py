@@ -235,6 +235,10 @@ class Archive:
             db = Database(path)
             # WAL lets researchers read while a crawl writes, and survives a killed writer.
             db.enable_wal()
+            # In WAL mode, NORMAL skips the disk flush at each commit (one per announcement)
+            # and stays consistent: a killed process loses no committed announcement; only a
+            # power cut may roll back the last few, which the next run fetches again.
+            db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
         return cls(db)
 
@@ -255,8 +259,30 @@ class Archive:
     def columns(self, table: str) -> list[str]:
         return [column.name for column in self.db[table].columns]
 
+    # The writes made for every announcement are plain SQL rather than sqlite-utils'
+    # insert/upsert/update/get: those read the table's schema (sqlite_master, PRAGMA
+    # table_info) on each call, some 70 statements and two thirds of the CPU per
+    # announcement when profiled (benchmarks/RESULTS.md). Schema work stays with sqlite-utils.
+
+    def _insert(self, table: str, row: dict[str, Any], on_conflict: str = "") -> int:
+        """Insert ROW; ON_CONFLICT is an upsert clause such as `ON CONFLICT(url) DO NOTHING`."""
+        names = ", ".join(f"[{name}]" for name in row)
+        cursor = self.db.execute(
+            f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(row))}) {on_conflict}",
+            list(row.values()),
+        )
+        return cursor.lastrowid
+
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"[{name}] = ?" for name in values)
+        self.db.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), row_id])
+
     def get(self, announcement_id: int) -> dict[str, Any]:
-        return self.db["announcements"].get(announcement_id)
+        cursor = self.db.execute("SELECT * FROM announcements WHERE id = ?", [announcement_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise KeyError(f"no announcement {announcement_id}")
+        return dict(zip((column[0] for column in cursor.description), row, strict=True))
 
     def store(self, item: Announcement, now: str | None = None, seen: bool = True) -> str:
         """Archive one announcement atomically; says whether it was new, updated or unchanged.
@@ -277,7 +303,7 @@ class Archive:
                 ).fetchone()
                 announcement_id = row[0] if row else None
             if announcement_id is None:
-                announcement_id = self._insert(item, content_hash, now, page_ids)
+                announcement_id = self._insert_announcement(item, content_hash, now, page_ids)
                 outcome = NEW
             else:
                 old = self.get(announcement_id)
@@ -288,8 +314,9 @@ class Archive:
                 self._index(self.get(announcement_id))
             self._register_urls(announcement_id, urls)
             if item.list_url:
-                self.db["announcement_urls"].update(
-                    _key(item.list_url), {"list_title": item.list_title, "list_date": item.list_date}
+                self.db.execute(
+                    "UPDATE announcement_urls SET list_title = ?, list_date = ? WHERE url_key = ?",
+                    [item.list_title, item.list_date, _key(item.list_url)],
                 )
             self._add_attachments(announcement_id, item)
             self.clear_failures(urls)
@@ -311,7 +338,9 @@ class Archive:
             "content_hash": content_hash,
         }
 
-    def _insert(self, item: Announcement, content_hash: str, now: str, page_ids: list[int] | None) -> int:
+    def _insert_announcement(
+        self, item: Announcement, content_hash: str, now: str, page_ids: list[int] | None
+    ) -> int:
         row = {
             "page_ids": json.dumps(page_ids) if page_ids else None,
             "provenance": json.dumps(item.provenance, ensure_ascii=False),
@@ -324,7 +353,7 @@ class Archive:
             "last_seen_at": now,
             "changed_at": None,
         }
-        return self.db["announcements"].insert(row).last_pk
+        return self._insert("announcements", row)
 
     def _merge(
         self, announcement_id: int, item: Announcement, content_hash: str, now: str,
@@ -353,39 +382,36 @@ class Archive:
         if row["content_hash"] != content_hash:
             content = self._content(item, content_hash)
             changed = [field for field in VERSIONED_FIELDS if row[field] != content[field]]
-            self.db["announcement_versions"].insert(
+            self._insert(
+                "announcement_versions",
                 {
                     "announcement_id": announcement_id,
                     "recorded_at": now,
                     "fields": json.dumps(changed),
                     "old_values": json.dumps({f: row[f] for f in changed}, ensure_ascii=False),
                     "page_ids": row["page_ids"],
-                }
+                },
             )
             update.update(content, changed_at=now)
             if page_ids:
                 update["page_ids"] = json.dumps(page_ids)
             outcome = UPDATED
         if update:
-            self.db["announcements"].update(announcement_id, update)
+            self._update("announcements", announcement_id, update)
         return outcome
 
     def _register_urls(self, announcement_id: int, urls: Iterable[str]) -> None:
-        self.db["announcement_urls"].upsert_all(
-            [{"url_key": _key(url), "url": url, "announcement_id": announcement_id} for url in urls],
-            pk="url_key",
+        self.db.conn.executemany(
+            "INSERT INTO announcement_urls (url_key, url, announcement_id) VALUES (?, ?, ?) "
+            "ON CONFLICT(url_key) DO UPDATE SET url = excluded.url, announcement_id = excluded.announcement_id",
+            [(_key(url), url, announcement_id) for url in urls],
         )
 
     def _add_attachments(self, announcement_id: int, item: Announcement) -> None:
         # Attachments are only ever added: a file once listed stays part of the record.
-        self.db["attachments"].insert_all(
-            [
-                {"announcement_id": announcement_id, "url": a.url, "name": a.name,
-                 "referer": item.referer}
-                for a in item.attachments
-            ],
-            pk=("announcement_id", "url"),
-            ignore=True,
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO attachments (announcement_id, url, name, referer) VALUES (?, ?, ?, ?)",
+            [(announcement_id, a.url, a.name, item.referer) for a in item.attachments],
         )
         # A file some other announcement already brought is this one's too.
         self.db.execute(
@@ -405,10 +431,6 @@ class Archive:
         ids = []
         for page in pages:
             digest = hashlib.sha256(page.body).hexdigest()
-            self.db["page_bodies"].insert(
-                {"sha256": digest, "body": zlib.compress(page.body, 9), "size": len(page.body)},
-                pk="sha256", ignore=True,
-            )
             known = self.db.execute(
                 "SELECT id FROM pages WHERE url = ? AND body_sha256 = ? AND status = ?",
                 [page.url, digest, page.status],
@@ -416,10 +438,15 @@ class Archive:
             if known:
                 ids.append(known[0])
                 continue
-            ids.append(self.db["pages"].insert({
+            if not self.db.execute("SELECT 1 FROM page_bodies WHERE sha256 = ?", [digest]).fetchone():
+                self._insert(
+                    "page_bodies",
+                    {"sha256": digest, "body": zlib.compress(page.body, 9), "size": len(page.body)},
+                )
+            ids.append(self._insert("pages", {
                 "url": page.url, "fetched_at": page.fetched_at, "status": page.status,
                 "headers": json.dumps(page.headers, ensure_ascii=False), "body_sha256": digest,
-            }).last_pk)
+            }))
         return ids
 
     def page(self, page_id: int) -> FetchedPage:
@@ -453,7 +480,12 @@ class Archive:
     def record_file(self, stored: StoredFile, now: str | None = None) -> None:
         """A file was stored: remember it by URL and fill every attachments row that links it."""
         with self.db.atomic():
-            self.db["files"].upsert({**stored.__dict__, "stored_at": now or utc_now()}, pk="url")
+            self._insert(
+                "files",
+                {**stored.__dict__, "stored_at": now or utc_now()},
+                "ON CONFLICT(url) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, "
+                "size = excluded.size, content_type = excluded.content_type, stored_at = excluded.stored_at",
+            )
             self.db.execute(
                 "UPDATE attachments SET path = ?, sha256 = ?, size = ?, content_type = ? WHERE url = ?",
                 [stored.path, stored.sha256, stored.size, stored.content_type, stored.url],
@@ -617,7 +649,7 @@ class Archive:
         if column not in columns:
             update["columns"] = json.dumps([*columns, column], ensure_ascii=False)
         with self.db.atomic():
-            self.db["announcements"].update(announcement_id, update)
+            self._update("announcements", announcement_id, update)
         return True
 
     def known_listings(self) -> dict[str, tuple[str | None, str | None]]:
