@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
+from posixpath import splitext
 from w3lib.url import safe_url_string
 from urllib.parse import SplitResult, unquote_plus, unquote_to_bytes, urlsplit, urlunsplit
 
@@ -47,7 +47,7 @@ def host_of(url: str) -> str:
 
 def file_extension(url: str) -> str | None:
     """The lower-cased extension of the URL's file name ("pdf", "wps"), None without one."""
-    return PurePosixPath(file_name(url)).suffix.removeprefix(".").lower() or None
+    return splitext(file_name(url))[1].removeprefix(".").lower() or None
 
 
 def file_name(url: str) -> str:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from itertools import islice
 from urllib.parse import urljoin
 
+from lxml import etree
+from lxml.etree import _Element
 from parsel import Selector
 
 from xcedu_crawler.dates import find_labelled_date
 from xcedu_crawler.items import Attachment, DateCandidate, ListEntry, RawAnnouncement
+from xcedu_crawler.pages.elements import ElementIndex, inline_scripts, links, texts
 from xcedu_crawler.pages.list_page import script_pager_next
 from xcedu_crawler.sites import SiteProfile
 from xcedu_crawler.text import extract_images, extract_paragraphs, normalize_space
@@ -69,15 +73,15 @@ def following_text(element, limit: int) -> str:
     return "\n".join(texts)
 
 
-def meta_content(selector: Selector, name: str) -> str | None:
-    """The content of <meta name=NAME>, matching the name case-insensitively (contentSource occurs)."""
-    wanted = name.lower()
-    for meta in selector.xpath("//meta[@name]"):
-        if meta.attrib["name"].strip().lower() == wanted:
-            content = normalize_space(meta.attrib.get("content", ""))
-            if content:
-                return content
-    return None
+def meta_contents(selector: Selector) -> dict[str, str]:
+    """The non-empty content of each <meta name>, by its lower-cased name (contentSource
+    occurs as well as ContentSource); the first of a repeated name."""
+    contents: dict[str, str] = {}
+    for meta in selector.root.iter("meta"):
+        name, content = meta.get("name"), normalize_space(meta.get("content") or "")
+        if name and content:
+            contents.setdefault(name.strip().lower(), content)
+    return contents
 
 
 # What every Chinese government CMS emits, tried after a profile's own selectors miss.
@@ -104,8 +108,24 @@ class DetailPage:
         self.url = url
         self.profile = profile
 
-    def _text(self, node: Selector) -> str:
-        return normalize_space(" ".join(node.xpath(".//text()[not(ancestor::script)]").getall()))
+    @cached_property
+    def _elements(self) -> ElementIndex:
+        return ElementIndex(self.selector)
+
+    def _css(self, css: str) -> list[Selector]:
+        return self._elements.css(css)
+
+    @cached_property
+    def _metas(self) -> dict[str, str]:
+        return meta_contents(self.selector)
+
+    def _meta(self, name: str) -> str | None:
+        return self._metas.get(name.lower())
+
+    @staticmethod
+    def _text(node: Selector | _Element) -> str:
+        element = node.root if isinstance(node, Selector) else node
+        return normalize_space(" ".join(texts(element)))
 
     # Title
 
@@ -113,11 +133,11 @@ class DetailPage:
     def _title(self) -> tuple[str | None, str | None, Selector | None]:
         """(title, rule, the element holding it)."""
         for css in self.profile.title:
-            for node in self.selector.css(css):
+            for node in self._css(css):
                 text = self._text(node)
                 if text:
                     return text, "profile", node
-        meta = meta_content(self.selector, "ArticleTitle")
+        meta = self._meta("ArticleTitle")
         if meta:
             return meta, "meta:ArticleTitle", self._heading_matching(meta)
         heading = self._heading_matching(self._page_title())
@@ -157,16 +177,16 @@ class DetailPage:
     @cached_property
     def _info_text(self) -> str:
         # Text nodes joined by newlines so that a value never runs into the next label.
-        texts = []
+        found: list[str] = []
         for css in self.profile.info_bar:
-            for node in self.selector.css(css):
-                texts.extend(node.xpath(".//text()[not(ancestor::script)]").getall())
-        return "\n".join(texts)
+            for node in self._css(css):
+                found.extend(texts(node.root))
+        return "\n".join(found)
 
     @cached_property
     def _source(self) -> tuple[str | None, str | None]:
         for css in self.profile.source:
-            found = self.selector.css(css)
+            found = self._css(css)
             if found:
                 return self._text(found[0]) or None, "profile"
         labelled = _labelled_value(self._info_text, self.profile.source_labels)
@@ -176,7 +196,7 @@ class DetailPage:
             labelled = _labelled_value(self._text_after_title, (label,))
             if labelled:
                 return labelled, f"label:{label}"
-        meta = meta_content(self.selector, "ContentSource")
+        meta = self._meta("ContentSource")
         return (meta, "meta:ContentSource") if meta else (None, None)
 
     @property
@@ -197,7 +217,7 @@ class DetailPage:
             if labelled:
                 candidates.append(DateCandidate(raw=labelled, rule=f"label:{label}"))
                 break
-        meta = meta_content(self.selector, "PubDate")
+        meta = self._meta("PubDate")
         if meta:
             candidates.append(DateCandidate(raw=meta, rule="meta:PubDate"))
         return candidates
@@ -207,11 +227,11 @@ class DetailPage:
     @cached_property
     def _body(self) -> tuple[Selector | None, str | None]:
         for css in self.profile.body:
-            found = self.selector.css(css)
+            found = self._css(css)
             if found:
                 return found[0], "profile"
         for css in GENERIC_BODIES:
-            found = self.selector.css(css)
+            found = self._css(css)
             if found:
                 return found[0], f"container:{css}"
         dense = self._densest_block()
@@ -254,17 +274,20 @@ class DetailPage:
     @cached_property
     def attachments(self) -> list[Attachment]:
         """Links to documents in the body or an attachment list, each URL once, in page order."""
-        areas = [self.body] if self.body is not None else []
+        areas = [self.body.root] if self.body is not None else []
         for css in self.profile.attachment_areas:
-            areas += self.selector.css(css)
+            areas += [area.root for area in self._css(css)]
         if not self.profile.attachment_areas and self.body is not None:
             # Templates print the attachment list right after the body.
-            areas += self.body.xpath("following-sibling::*[position() <= 3]")
+            areas += islice(self.body.root.itersiblings(etree.Element), 3)
         found: dict[str, Attachment] = {}
         for area in areas:
-            for link in area.css("a[href]"):
-                url = urljoin(self.url, link.attrib["href"].strip())
-                if not is_http_url(url) or file_extension(url) not in self.profile.file_extensions:
+            for link, href in links(area):
+                # Most links are not documents: the extension is read before the link is resolved.
+                if file_extension(href) not in self.profile.file_extensions:
+                    continue
+                url = urljoin(self.url, href)
+                if not is_http_url(url):
                     continue
                 key = canonical_url(url)
                 if key not in found:
@@ -275,20 +298,24 @@ class DetailPage:
     def next_part_url(self) -> str | None:
         """The next page of an article split over several pages (its own pager, or TRS's script)."""
         for css in self.profile.article_pager:
-            for link in self.selector.css(css).css("a[href]"):
-                if self._text(link) in self.profile.article_next_texts:
-                    target = urljoin(self.url, link.attrib["href"].strip())
-                    if canonical_url(target) != canonical_url(self.url):
-                        return target
-        scripts = " ".join(self.selector.xpath("//script[not(@src)]/text()").getall())
-        return script_pager_next(scripts, self.url)
+            for pager in self._css(css):
+                for link, href in links(pager.root):
+                    if self._text(link) in self.profile.article_next_texts:
+                        target = urljoin(self.url, href)
+                        if canonical_url(target) != canonical_url(self.url):
+                            return target
+        return script_pager_next(" ".join(self._inline_scripts), self.url)
+
+    @cached_property
+    def _inline_scripts(self) -> list[str]:
+        return inline_scripts(self.selector.root)
 
     @cached_property
     def redirect_url(self) -> str | None:
         """Where a script-only page sends the browser, when the page has no article of its own."""
         if self.body is not None or self.title:
             return None
-        for script in self.selector.xpath("//script[not(@src)]/text()").getall():
+        for script in self._inline_scripts:
             match = SCRIPT_REDIRECT.search(script)
             if match:
                 target = urljoin(self.url, (match.group(1) or match.group(2)).strip())
@@ -300,7 +327,8 @@ class DetailPage:
         """An error page served with HTTP 200 ("页面不存在")."""
         if self.body is not None and self.paragraphs:
             return False
-        text = self._text(self.selector.xpath("//body")[0]) if self.selector.xpath("//body") else ""
+        body = next(self.selector.root.iter("body"), None)
+        text = self._text(body) if body is not None else ""
         return any(marker in text for marker in self.profile.not_found_texts)
 
 

@@ -164,8 +164,11 @@ class XceduSpider(scrapy.Spider):
             return
         parts = (*parts, (page, fetched(response)))
         next_part = page.next_part_url and self.canonical(page.next_part_url)
-        seen = {self.canonical(part.url) for part, _ in parts}
-        if next_part and next_part not in seen and len(parts) < MAX_ARTICLE_PARTS:
+        if (
+            next_part
+            and len(parts) < MAX_ARTICLE_PARTS
+            and next_part not in {self.canonical(part.url) for part, _ in parts}
+        ):
             yield scrapy.Request(
                 next_part,
                 callback=self.parse_detail,
@@ -175,7 +178,7 @@ class XceduSpider(scrapy.Spider):
                 dont_filter=True,
             )
             return
-        first_url = self.canonical(parts[0][0].url)
+        first_url = self.canonical(parts[0][0].url) if len(parts) > 1 else url
         announcement = announcement_from_parts([part for part, _ in parts], first_url, entry, aliases)
         announcement.pages = [page for _, page in parts]
         yield self.of_site(announcement)
