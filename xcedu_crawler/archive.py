@@ -7,6 +7,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +188,10 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+@lru_cache(maxsize=4096)
 def _key(url: str) -> str:
-    # URLs reach the archive already canonical; only the scheme is set aside here.
+    # URLs reach the archive already canonical; only the scheme is set aside here. Cached:
+    # storing an announcement keys each of its URLs three times.
     return url_key(url, ())
 
 
