@@ -77,7 +77,7 @@ def prefill(archive: Archive, templates: list[Announcement], total: int) -> None
     """Fill ARCHIVE with TOTAL announcements: TEMPLATES through Archive.store, then copies of
     their rows under new ids, URLs and hashes.
 
-    Storing 100,000 through Archive.store would take minutes (3 to 4 ms each), too long
+    Storing 100,000 through Archive.store would take about two minutes (1 ms each), too long
     for a benchmark run; the copies are made with SQL in the shape Archive.store writes
     (STORED_TABLES and the full-text index), so that every table and index the archive
     consults holds 100,000 announcements, as after years of nightly crawls.
