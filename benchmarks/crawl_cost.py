@@ -22,7 +22,7 @@ from benchmarks.profiling import crawl_profile_report
 from benchmarks.replica_process import ReplicaProcess, request_kind
 
 PER_COLUMN, QUICK_PER_COLUMN = 1250, 25  # about 5,000 announcements over 4 columns
-ROUNDS, QUICK_ROUNDS = 2, 1
+ROUNDS, QUICK_ROUNDS = 3, 1
 # Profiling triples a crawl's time; a smaller replica shows the same shares.
 PROFILE_PER_COLUMN = 100
 GOAL_RATIO = 1.3
