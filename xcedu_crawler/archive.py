@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -199,6 +200,13 @@ def _merged(existing: list[str], added: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*existing, *added]))
 
 
+def _dicts(cursor: sqlite3.Cursor) -> Iterator[dict[str, Any]]:
+    """The cursor's rows as dicts by column name."""
+    names = [column[0] for column in cursor.description]
+    for row in cursor:
+        yield dict(zip(names, row, strict=True))
+
+
 def announcement_filters(
     column: str | None = None,
     source: str | None = None,
@@ -282,10 +290,10 @@ class Archive:
 
     def get(self, announcement_id: int) -> dict[str, Any]:
         cursor = self.db.execute("SELECT * FROM announcements WHERE id = ?", [announcement_id])
-        row = cursor.fetchone()
+        row = next(_dicts(cursor), None)
         if row is None:
             raise KeyError(f"no announcement {announcement_id}")
-        return dict(zip((column[0] for column in cursor.description), row, strict=True))
+        return row
 
     def store(self, item: Announcement, now: str | None = None, seen: bool = True) -> str:
         """Archive one announcement atomically; says whether it was new, updated or unchanged.
@@ -310,11 +318,13 @@ class Archive:
                 outcome = NEW
             else:
                 old = self.get(announcement_id)
-                outcome = self._merge(announcement_id, item, content_hash, now, page_ids, seen)
+                outcome = self._merge(old, item, content_hash, now, page_ids, seen)
                 if outcome == UPDATED:
-                    self._unindex(old)
+                    self._index(old, delete=True)
             if outcome != UNCHANGED:
-                self._index(self.get(announcement_id))
+                # The stored title, body and source are the item's own.
+                indexed = {name: getattr(item, name) for name in SEARCH_COLUMNS}
+                self._index({"id": announcement_id, **indexed})
             self._register_urls(announcement_id, urls)
             if item.list_url:
                 self.db.execute(
@@ -359,10 +369,11 @@ class Archive:
         return self._insert("announcements", row)
 
     def _merge(
-        self, announcement_id: int, item: Announcement, content_hash: str, now: str,
+        self, row: dict[str, Any], item: Announcement, content_hash: str, now: str,
         page_ids: list[int] | None, seen: bool,
     ) -> str:
-        row = self.get(announcement_id)
+        """Merge ITEM into the stored announcement ROW; says whether its content was updated."""
+        announcement_id = row["id"]
         aliases = [
             url
             for url in _merged(json.loads(row["aliases"]), [item.url, *item.aliases])
@@ -453,16 +464,18 @@ class Archive:
         return ids
 
     def page(self, page_id: int) -> FetchedPage:
-        row = self.db.execute(
-            "SELECT p.url, p.status, p.headers, b.body, p.fetched_at FROM pages p "
-            "JOIN page_bodies b ON b.sha256 = p.body_sha256 WHERE p.id = ?", [page_id]
-        ).fetchone()
-        url, status, headers, body, fetched_at = row
-        return FetchedPage(url, status, json.loads(headers), zlib.decompress(body), fetched_at)
+        return next(self._pages("WHERE p.id = ?", [page_id]))[1]
 
-    def pages(self) -> Iterable[tuple[int, FetchedPage]]:
-        for (page_id,) in self.db.execute("SELECT id FROM pages ORDER BY id").fetchall():
-            yield page_id, self.page(page_id)
+    def pages(self) -> Iterator[tuple[int, FetchedPage]]:
+        return self._pages("ORDER BY p.id", [])
+
+    def _pages(self, clause: str, params: list[Any]) -> Iterator[tuple[int, FetchedPage]]:
+        for page_id, url, status, headers, body, fetched_at in self.db.execute(
+            "SELECT p.id, p.url, p.status, p.headers, b.body, p.fetched_at FROM pages p "
+            f"JOIN page_bodies b ON b.sha256 = p.body_sha256 {clause}", params
+        ):
+            body = zlib.decompress(body)
+            yield page_id, FetchedPage(url, status, json.loads(headers), body, fetched_at)
 
     def announcements_with_pages(self) -> list[dict[str, Any]]:
         return list(self.db["announcements"].rows_where("page_ids IS NOT NULL", order_by="id"))
@@ -515,18 +528,17 @@ class Archive:
 
     # Search
 
-    def _index(self, row: dict[str, Any]) -> None:
-        self.db.execute(
-            f"INSERT INTO {SEARCH_TABLE} (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?, ?, ?, ?)",
-            [row["id"], *(index_text(row[column]) for column in SEARCH_COLUMNS)],
-        )
+    def _index(self, row: dict[str, Any], delete: bool = False) -> None:
+        """Index ROW (id and SEARCH_COLUMNS); with DELETE, take it out of the index again.
 
-    def _unindex(self, row: dict[str, Any]) -> None:
-        # A contentless FTS5 table forgets a row when told the values it was indexed with.
+        A contentless FTS5 table forgets a row when told the values it was indexed with.
+        """
+        command = [SEARCH_TABLE] if delete else []
+        names = ", ".join([*command, "rowid", *SEARCH_COLUMNS])
+        texts = [index_text(row[name]) for name in SEARCH_COLUMNS]
+        values = ["delete"] * len(command) + [row["id"], *texts]
         self.db.execute(
-            f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, {', '.join(SEARCH_COLUMNS)}) "
-            "VALUES ('delete', ?, ?, ?, ?)",
-            [row["id"], *(index_text(row[column]) for column in SEARCH_COLUMNS)],
+            f"INSERT INTO {SEARCH_TABLE} ({names}) VALUES ({', '.join('?' * len(values))})", values
         )
 
     def rebuild_search_index(self) -> int:
@@ -549,9 +561,8 @@ class Archive:
             f"WHERE {SEARCH_TABLE} MATCH :match {''.join(' AND ' + w for w in where)} "
             "ORDER BY score, a.published_at DESC LIMIT :limit"
         )
-        cursor = self.db.execute(sql, {**params, "match": match_expression(query), "limit": limit})
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor]
+        params.update(match=match_expression(query), limit=limit)
+        return list(_dicts(self.db.execute(sql, params)))
 
     def select(self, table: str = "announcements", query: str | None = None, **filters: Any):
         """Rows of announcements (or of their attachments) in date order, filtered; a generator.
@@ -560,10 +571,7 @@ class Archive:
         inclusive), and QUERY (search terms, as for `search`).
         """
         sql, params = self._select_sql(table, query, filters)
-        cursor = self.db.execute(sql, params)
-        columns = [d[0] for d in cursor.description]
-        for row in cursor:
-            yield dict(zip(columns, row))
+        yield from _dicts(self.db.execute(sql, params))
 
     def count(self, table: str = "announcements", query: str | None = None, **filters: Any) -> int:
         sql, params = self._select_sql(table, query, filters)
