@@ -181,6 +181,18 @@ def test_export_attachments_with_filters_to_stdout(capsys, db_path, columns):
     assert len(records) == expected
 
 
+def test_export_to_a_reader_that_stops_early_is_not_an_error(db_path):
+    # `xcedu export | head`: the pipe closes while the export still writes.
+    with subprocess.Popen(
+        [sys.executable, "-m", "xcedu_crawler.cli", "export", "--db", str(db_path), "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as export:
+        assert export.stdout.read(100)
+        export.stdout.close()
+        assert export.wait(timeout=60) == 0
+        assert export.stderr.read() == b""
+
+
 def test_stats_count_per_column_per_month(capsys, db_path, rows):
     code, out, _ = run(capsys, "stats", "--db", str(db_path), "--format", "json")
     assert code == 0

@@ -16,8 +16,10 @@ from typing import IO, Any, NoReturn
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.crawl import default_db_path
 
-# Archive columns that hold JSON arrays: real arrays in JSON output, JSON text in CSV.
-JSON_COLUMNS = frozenset({"aliases", "columns", "paragraphs", "images", "fields", "page_ids"})
+# Archive columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
+JSON_COLUMNS = frozenset(
+    {"aliases", "columns", "paragraphs", "images", "fields", "page_ids", "provenance"}
+)
 
 
 class CommandError(Exception):

@@ -86,6 +86,8 @@ def _export(args: argparse.Namespace) -> None:
                 count = write_rows(archive.select(args.table, **filters), args.format, out, columns,
                                    on_row=progress)
         except OSError as exc:
+            if args.output is None:
+                raise  # stdout closed early (`| head`): the command line's own handling applies
             raise CommandError(f"cannot write {args.output}: {exc.strerror}") from exc
     if progress:
         sys.stderr.write("\n")
