@@ -16,6 +16,7 @@ from xcedu_crawler.dates import parse_date
 from xcedu_crawler.encoding import decoded_response
 from xcedu_crawler.pages import DetailPage
 from xcedu_crawler.replica import ReplicaServer
+from xcedu_crawler.reparse import reparse_archive
 from xcedu_crawler.sites import get_profile
 
 FAMILIES = {"changge": build_trs_site, "yuzhou": build_hanweb_site}
@@ -34,9 +35,14 @@ async def test_a_family_replica_is_archived_by_its_profile_alone(tmp_path, site_
         archive = Archive.open(db_path)
         try:
             sites = {row[0] for row in archive.db.execute("SELECT DISTINCT site FROM announcements")}
+            # A re-parse reads each announcement with its own site's profile, whatever the default.
+            before = list(archive.db["announcements"].rows_where(order_by="id"))
+            outcomes = reparse_archive(archive, get_profile("xuchang"))
+            after = list(archive.db["announcements"].rows_where(order_by="id"))
         finally:
             archive.close()
         assert sites == {site_name}
+        assert outcomes["unchanged"] and not outcomes["updated"] and after == before
 
 
 def page_of(site, base_url: str, path: str, profile) -> DetailPage:

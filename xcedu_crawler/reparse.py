@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from functools import cache
 
+from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commandline import add_db_option, open_archive, parser, run_command
 from xcedu_crawler.encoding import decoded_response
@@ -16,14 +18,18 @@ from xcedu_crawler.sites import SiteProfile, get_profile
 logger = logging.getLogger(__name__)
 
 
-def reparse_archive(archive: Archive, profile: SiteProfile) -> Counter[str]:
+def reparse_archive(archive: Archive, unrecorded_site: SiteProfile) -> Counter[str]:
     """Re-extract each announcement kept with its pages; counts of new/updated/unchanged/incomplete.
 
-    No network: the pages are read from the archive. An edit found this way is stored as
-    any edit is (the row updated, the previous values kept as a version).
+    Each is read with the profile of the site it records; UNRECORDED_SITE is for those
+    archived before announcements recorded their site. No network: the pages are read from
+    the archive. An edit found this way is stored as any edit is (the row updated, the
+    previous values kept as a version).
     """
     outcomes: Counter[str] = Counter()
+    profile_of = cache(get_profile)
     for row in archive.announcements_with_pages():
+        profile = profile_of(row["site"]) if row["site"] else unrecorded_site
         parts = []
         for page_id in json.loads(row["page_ids"]):
             page = archive.page(page_id)
@@ -50,10 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         "Rebuild every announcement from the raw pages kept in the archive with the current "
         "extractors, without network, and report how many records changed (edits are kept as "
         "versions).",
-        "xcedu reparse --db data/xcedu.db --site xuchang",
+        "xcedu reparse --db data/xcedu.db",
     )
     add_db_option(command)
-    command.add_argument("--site", default="xuchang", help="site profile the pages came from (default xuchang)")
+    command.add_argument(
+        "--site", default=settings.XCEDU_SITE,
+        help="site profile for announcements that do not record their site, archived by "
+        f"older versions (default {settings.XCEDU_SITE})",
+    )
     args = command.parse_args(argv)
     return run_command("reparse", _reparse, args)
 
