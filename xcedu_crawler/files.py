@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from io import BytesIO
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
+from scrapy.utils.defer import ensure_awaitable
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.items import Announcement, Failure, FileBatch, StoredFile
@@ -99,7 +101,9 @@ class ArchiveFilesPipeline(FilesPipeline):
         digest = hashlib.sha256(response.body).hexdigest()
         path = content_path(digest, request.url)
         if not (self.files_dir / path).is_file():  # the same content from another URL is kept once
-            await super().file_downloaded(response, request, info, item=item)
+            # Stored directly: FilesPipeline's own file_downloaded would hash the body twice
+            # more (file_path again, and an MD5 checksum this pipeline has no use for).
+            await ensure_awaitable(self.store.persist_file(path, BytesIO(response.body), info))
         content_type = response.headers.get("Content-Type")
         self.stored[request.url] = StoredFile(
             url=request.url, path=path, sha256=digest, size=len(response.body),
