@@ -14,20 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xcedu_crawler import settings as project_settings_module
+from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS
 
 PYTHON = sys.executable
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# Several requests in flight, as the end-to-end tests crawl the replica. At the project's 2,
-# a loopback crawl of the replica idles about 150 ms a request, bare Scrapy as much as the
-# project (a crawl of 1,400 pages: 110 s instead of 15), and would measure waiting, not work.
-CRAWL_CONCURRENCY = 8
 # The settings both the project's crawl and the bare floor spider get from the command line:
-# politeness delays off (loopback needs none), the rest of the project's politeness kept.
-CRAWL_OVERRIDES = {
-    "DOWNLOAD_DELAY": 0,
-    "AUTOTHROTTLE_ENABLED": False,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": CRAWL_CONCURRENCY,
-}
+# the tests' loopback settings (at the project's 2 requests in flight, bare Scrapy idles as
+# much as the project: a crawl of 1,400 pages takes 110 s instead of 15), the rest of the
+# project's politeness kept.
+CRAWL_OVERRIDES = LOOPBACK_CRAWL_SETTINGS
 # Settings of the project's own that decide which requests go out and how many at once;
 # the floor spider copies them so that the two crawls differ only in what the project adds.
 REQUEST_SETTINGS = (

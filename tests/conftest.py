@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from scrapy.crawler import AsyncCrawlerRunner
 
-from xcedu_crawler.crawl import project_settings
-from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.crawl import files_dir_beside, project_settings
+from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 from xcedu_crawler.spiders.xcedu import XceduSpider
 
 
@@ -41,10 +39,8 @@ def crawl_settings(server: ReplicaServer, db_path, **overrides):
         {
             "XCEDU_BASE_URL": server.base_url,
             "XCEDU_DB": str(db_path),
-            "XCEDU_FILES_DIR": str(Path(db_path).parent / "files"),
-            "DOWNLOAD_DELAY": 0,
-            "AUTOTHROTTLE_ENABLED": False,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "XCEDU_FILES_DIR": str(files_dir_beside(db_path)),
+            **LOOPBACK_CRAWL_SETTINGS,
             "LOG_LEVEL": "INFO",
             **overrides,
         }

@@ -8,7 +8,7 @@ from pathlib import Path
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commandline import parser
 from xcedu_crawler.crawl import run_crawl
-from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 from xcedu_crawler.status import report
 
 DEFAULT_DEMO_DB = "data/demo.db"
@@ -50,11 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "XCEDU_BASE_URL": server.base_url,
                 "XCEDU_DB": str(db_path),
+                # Not files/ beside it: that is the real archive's, in the same folder.
                 "XCEDU_FILES_DIR": str(db_path.parent / "demo-files"),
-                # Loopback: no need to be slow. The real site gets the polite defaults.
-                "DOWNLOAD_DELAY": 0,
-                "AUTOTHROTTLE_ENABLED": False,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                **LOOPBACK_CRAWL_SETTINGS,
                 "LOG_LEVEL": args.log_level,
             }
         )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.crawl import default_db_path, run_crawl
+from xcedu_crawler.crawl import default_db_path, files_dir_beside, run_crawl
 
 EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4}
 EXIT_LOCKED = 5  # another crawl of the same archive is running
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
         stats = run_crawl(
-            {"XCEDU_FILES_DIR": str(db_path.parent / "files"), **overrides, "XCEDU_DB": str(db_path),
+            {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
              "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
             **spider_args,
         )

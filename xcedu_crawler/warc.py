@@ -11,6 +11,7 @@ from warcio.warcwriter import WARCWriter
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commandline import CommandError, add_db_option, open_archive, parser, run_command
+from xcedu_crawler.crawl import files_dir_beside
 
 # Headers that described the bytes on the wire, not the decoded body that was kept.
 _TRANSPORT_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export(args) -> None:
-    files_dir = Path(args.files_dir) if args.files_dir else Path(args.db).parent / "files"
+    files_dir = Path(args.files_dir) if args.files_dir else files_dir_beside(args.db)
     with open_archive(args.db) as archive:
         try:
             count = export_warc(archive, files_dir, Path(args.file))
