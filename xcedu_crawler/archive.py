@@ -256,6 +256,12 @@ class Archive:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # Announcements
 
     def find_id(self, urls: Iterable[str]) -> int | None:

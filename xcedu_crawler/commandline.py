@@ -68,11 +68,8 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 def open_archive(path: str) -> Iterator[Archive]:
     if not Path(path).exists():
         raise CommandError(f"no archive at {path} (run `xcedu crawl` first, or pass --db)")
-    archive = Archive.open(path)
-    try:
+    with Archive.open(path) as archive:
         yield archive
-    finally:
-        archive.close()
 
 
 def run_command(name: str, body, args: argparse.Namespace) -> int:

@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                 "LOG_LEVEL": args.log_level,
             }
         )
-    archive = Archive.open(db_path)
-    try:
+    with Archive.open(db_path) as archive:
         print(f"\nArchive: {db_path}\n")
         print(summary(archive))
         [sample] = archive.newest(1, title_tag="部署") or [None]
@@ -68,8 +67,6 @@ def main(argv: list[str] | None = None) -> int:
             record["paragraphs"] = f"{len(json.loads(sample['paragraphs']))} paragraphs"
             print("\nOne record:\n" + json.dumps(record, ensure_ascii=False, indent=2))
         print(f"\nTry: xcedu search 双减 --db {db_path}   ·   xcedu stats --db {db_path}")
-    finally:
-        archive.close()
     return 0
 
 

@@ -63,11 +63,8 @@ class ArchiveFilesPipeline(FilesPipeline):
     def open_spider(self) -> None:
         super().open_spider()
         if Path(self.db_path).exists():
-            archive = Archive.open(self.db_path)
-            try:
+            with Archive.open(self.db_path) as archive:
                 self.known = archive.known_files()
-            finally:
-                archive.close()
 
     def get_media_requests(self, item: Any, info) -> list[Request]:
         if isinstance(item, Announcement):

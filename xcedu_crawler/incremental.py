@@ -32,13 +32,10 @@ class CrawlPlan:
             return cls(FULL)
         if not Path(db_path).exists():
             return cls(CATCH_UP)
-        archive = Archive.open(db_path)
-        try:
+        with Archive.open(db_path) as archive:
             last_run = archive.last_run()
             mode = INCREMENTAL if last_run and last_run["status"] == "ok" else CATCH_UP
             return cls(mode, archive.known_listings(), archive.failed_urls(), archive.pending_files())
-        finally:
-            archive.close()
 
     def is_known(self, entry: ListEntry) -> bool:
         """Archived with the same list title and date; or, after an `ok` run, failed before.

@@ -122,16 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             **spider_args,
         )
         run_id = stats.get("xcedu/run_id")
-        archive = Archive.open(db_path)
-        try:
+        with Archive.open(db_path) as archive:
             if run_id is None:
                 # The crawl stopped before its first step (bad settings, unknown site...).
                 run_id = archive.start_run("none")
                 archive.finish_run(run_id, "failed", {}, {},
                                    reason=f"the crawl could not start: {last_line(log_file)}")
             run = archive.db["crawl_runs"].get(run_id)
-        finally:
-            archive.close()
     finally:
         lock.close()
     print(summary_line(run, log_file))
