@@ -64,7 +64,7 @@ class ChallengeMiddleware:
     def process_request(self, request: Request) -> None:
         host = host_of(request.url)
         if host in self.blocked_hosts:
-            raise Blocked(f"not asked: {host} answered {self.limit} challenges in a row")
+            raise self._not_asked(host)
 
     def process_response(self, request: Request, response: Response) -> Response:
         host = host_of(request.url)
@@ -94,4 +94,7 @@ class ChallengeMiddleware:
         # no public way to recall them, so they are failed from the slot's queue, unsent.
         while slot.queue:
             _, queued = slot.queue.popleft()
-            queued.errback(Blocked(f"not asked: {host} answered {self.limit} challenges in a row"))
+            queued.errback(self._not_asked(host))
+
+    def _not_asked(self, host: str) -> Blocked:
+        return Blocked(f"not asked: {host} answered {self.limit} challenges in a row")

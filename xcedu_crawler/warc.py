@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
+from http.client import responses as reason_phrases
 from io import BytesIO
 from pathlib import Path
 
@@ -34,7 +34,7 @@ def export_warc(archive: Archive, files_dir: Path, target: Path) -> int:
         for _, page in archive.pages():
             headers = [(k, v) for k, v in page.headers.items() if k.lower() not in _TRANSPORT_HEADERS]
             headers.append(("Content-Length", str(len(page.body))))
-            reason = HTTPStatus(page.status).phrase if page.status in HTTPStatus._value2member_map_ else ""
+            reason = reason_phrases.get(page.status, "")
             http_headers = StatusAndHeaders(f"{page.status} {reason}".strip(), headers, protocol="HTTP/1.1")
             writer.write_record(writer.create_warc_record(
                 # A known length lets warcio digest the bytes in place, with no temporary file.
@@ -43,11 +43,11 @@ def export_warc(archive: Archive, files_dir: Path, target: Path) -> int:
                 warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)}))
             count += 1
         for file in archive.files():
-            body = (files_dir / file["path"]).read_bytes()
-            writer.write_record(writer.create_warc_record(
-                file["url"], "resource", payload=BytesIO(body), length=len(body),
-                warc_content_type=file["content_type"] or "application/octet-stream",
-                warc_headers_dict={"WARC-Date": warc_date(file["stored_at"])}))
+            with open(files_dir / file["path"], "rb") as body:  # a large file is not read into memory
+                writer.write_record(writer.create_warc_record(
+                    file["url"], "resource", payload=body, length=file["size"],
+                    warc_content_type=file["content_type"] or "application/octet-stream",
+                    warc_headers_dict={"WARC-Date": warc_date(file["stored_at"])}))
             count += 1
     return count
 
