@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from scrapy.crawler import AsyncCrawlerRunner
 
-from xcedu_crawler.crawl import files_dir_beside, project_settings
+from xcedu_crawler.commandline import files_dir_beside
+from xcedu_crawler.crawl import project_settings
 from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 from xcedu_crawler.spiders.xcedu import XceduSpider
 

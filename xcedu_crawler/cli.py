@@ -2,34 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
-from xcedu_crawler import demo, reparse, research, runner, status, warc
-
-
-def serve(argv: list[str]) -> int:
-    # Imported here: Datasette is an optional extra, the other subcommands work without it.
-    try:
-        from xcedu_crawler.browse import serve_main
-    except ImportError:
-        print("xcedu serve: Datasette is not installed: pip install -e '.[browse]'", file=sys.stderr)
-        return 1
-    return serve_main(argv)
-
-
+# Each subcommand as "module:function", imported when it runs: the research commands then
+# start without loading Scrapy, and `serve` can say that Datasette is missing.
 SUBCOMMANDS = {
-    "search": (research.search_main, "find announcements (Chinese words of any length)"),
-    "export": (research.export_main, "export announcements or attachments as CSV, JSON Lines, JSON"),
-    "stats": (research.stats_main, "counts per column per month, top sources, date range"),
-    "reindex": (research.reindex_main, "rebuild the full-text search index"),
-    "reparse": (reparse.main, "rebuild announcements from the kept raw pages, no network"),
-    "export-warc": (warc.main, "write the kept pages and files as a WARC file"),
-    "serve": (serve, "browse and search the archive in Datasette (needs the browse extra)"),
-    "crawl": (runner.main, "crawl into the archive: lock, log file, summary, exit code (for cron)"),
-    "status": (status.main, "the last runs, open failures and health warnings"),
-    "demo": (demo.main, "serve the bundled replica, crawl it into a demo archive, print it"),
+    "search": ("research:search_main", "find announcements (Chinese words of any length)"),
+    "export": ("research:export_main", "export announcements or attachments as CSV or JSON"),
+    "stats": ("research:stats_main", "counts per column per month, top sources, date range"),
+    "reindex": ("research:reindex_main", "rebuild the full-text search index"),
+    "reparse": ("reparse:main", "rebuild announcements from the kept raw pages, no network"),
+    "export-warc": ("warc:main", "write the kept pages and files as a WARC file"),
+    "serve": ("browse:serve_main", "browse and search the archive in Datasette (the browse extra)"),
+    "crawl": ("runner:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
+    "status": ("status:main", "the last runs, open failures and health warnings"),
+    "demo": ("demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),
 }
+
+
+def subcommand(name: str):
+    module, function = SUBCOMMANDS[name][0].split(":")
+    return getattr(importlib.import_module(f"xcedu_crawler.{module}"), function)
 
 
 def usage() -> str:
@@ -48,7 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"xcedu: unknown subcommand {name!r}\n\n{usage()}", file=sys.stderr)
         return 2
     try:
-        return SUBCOMMANDS[name][0](rest)
+        run = subcommand(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != "datasette":
+            raise
+        # Datasette, for `serve`, is an optional extra; the other subcommands work without it.
+        message = "xcedu serve: Datasette is not installed: pip install -e '.[browse]'"
+        print(message, file=sys.stderr)
+        return 1
+    try:
+        return run(rest)
     except BrokenPipeError:
         # The reader stopped early (`| head`): not an error; keep Python from complaining at exit.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115

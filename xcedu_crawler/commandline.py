@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -13,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
+from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.crawl import default_db_path
 
 # Archive columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
 JSON_COLUMNS = frozenset(
@@ -38,6 +39,17 @@ def parser(name: str, description: str, example: str) -> CommandParser:
         epilog=f"example: {example}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+
+
+def default_db_path() -> str:
+    """The archive a command uses without --db: $XCEDU_DB, else the XCEDU_DB setting."""
+    # The settings module itself, not Scrapy's Settings: the research commands need no Scrapy.
+    return os.environ.get("XCEDU_DB") or settings.XCEDU_DB
+
+
+def files_dir_beside(db_path: str | Path) -> Path:
+    """The files folder an archive's downloads go to unless told otherwise: `files/` beside it."""
+    return Path(db_path).parent / "files"
 
 
 def add_db_option(command: argparse.ArgumentParser) -> None:

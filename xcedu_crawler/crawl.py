@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import AsyncCrawlerProcess
@@ -18,16 +16,6 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings.setmodule("xcedu_crawler.settings", priority="project")
     settings.update(overrides or {}, priority="cmdline")
     return settings
-
-
-def default_db_path() -> str:
-    """The archive a command uses without --db: $XCEDU_DB, else the XCEDU_DB setting."""
-    return os.environ.get("XCEDU_DB") or project_settings().get("XCEDU_DB")
-
-
-def files_dir_beside(db_path: str | Path) -> Path:
-    """The files folder an archive's downloads go to unless told otherwise: `files/` beside it."""
-    return Path(db_path).parent / "files"
 
 
 def run_crawl(overrides: dict[str, Any] | None = None, **spider_kwargs: Any) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import IO
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.crawl import default_db_path, files_dir_beside, run_crawl
+from xcedu_crawler.commandline import default_db_path, files_dir_beside
+from xcedu_crawler.crawl import run_crawl
 
 EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4}
 EXIT_LOCKED = 5  # another crawl of the same archive is running

@@ -10,8 +10,14 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commandline import CommandError, add_db_option, open_archive, parser, run_command
-from xcedu_crawler.crawl import files_dir_beside
+from xcedu_crawler.commandline import (
+    CommandError,
+    add_db_option,
+    files_dir_beside,
+    open_archive,
+    parser,
+    run_command,
+)
 
 # Headers that described the bytes on the wire, not the decoded body that was kept.
 _TRANSPORT_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
