@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xcedu_crawler.archive import SEARCH_COLUMNS, SEARCH_WEIGHTS
 from xcedu_crawler.replica.vocabulary import DISTRICTS, SOURCES, TOPICS
 from xcedu_crawler.search import index_text, match_expression
 
@@ -28,6 +29,9 @@ SHORT_TERMS = ("双", "减", "双减", "招生", "中招", "教师", "安全")
 LONG_TERMS = ("教育工作", "学前教育", "义务教育阶段", "课后服务", "校园安全工作", "招生计划")
 REPEATS = 5
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+# The archive's indexed columns and their bm25 weights: each approach indexes the same.
+_COLUMNS = ", ".join(SEARCH_COLUMNS)
+_WEIGHTS = ", ".join(str(weight) for weight in SEARCH_WEIGHTS)
 
 
 def synthetic_announcements(size: int):
@@ -69,25 +73,23 @@ def trigram_query(term: str) -> str | None:
 
 
 APPROACHES = (
-    Approach("characters (chosen)", "fts5(title, body, source, content='')", index_text,
-             match_expression),
-    Approach("bigrams + LIKE for 1 char", "fts5(title, body, source, content='')", bigram_text,
-             bigram_query),
-    Approach("trigram + LIKE under 3 chars", "fts5(title, body, source, tokenize='trigram', content='')",
+    Approach("characters (chosen)", f"fts5({_COLUMNS}, content='')", index_text, match_expression),
+    Approach("bigrams + LIKE for 1 char", f"fts5({_COLUMNS}, content='')", bigram_text, bigram_query),
+    Approach("trigram + LIKE under 3 chars", f"fts5({_COLUMNS}, tokenize='trigram', content='')",
              lambda text: text, trigram_query),
 )
 
 
 def build(approach: Approach, path: Path, size: int) -> float:
     db = sqlite3.connect(path)
-    db.execute("CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT, body TEXT, source TEXT)")
+    db.execute(f"CREATE TABLE docs (id INTEGER PRIMARY KEY, {_COLUMNS})")
     db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", synthetic_announcements(size))
     started = time.perf_counter()
     db.execute(f"CREATE VIRTUAL TABLE fts USING {approach.create}")
     db.executemany(
-        "INSERT INTO fts (rowid, title, body, source) VALUES (?, ?, ?, ?)",
-        ((i, approach.transform(t), approach.transform(b), approach.transform(s))
-         for i, t, b, s in db.execute("SELECT id, title, body, source FROM docs").fetchall()),
+        f"INSERT INTO fts (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?)",
+        ((i, *map(approach.transform, texts))
+         for i, *texts in db.execute(f"SELECT id, {_COLUMNS} FROM docs").fetchall()),
     )
     db.commit()
     elapsed = time.perf_counter() - started
@@ -107,16 +109,14 @@ def ranked(db: sqlite3.Connection, approach: Approach, term: str) -> list[int]:
             "SELECT id FROM docs WHERE title LIKE ? OR body LIKE ? OR source LIKE ? "
             "ORDER BY id DESC LIMIT 20", [like, like, like])]
     return [row[0] for row in db.execute(
-        "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, 10.0, 1.0, 2.0) LIMIT 20",
+        f"SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, {_WEIGHTS}) LIMIT 20",
         [expression])]
 
 
 def matching_count(db: sqlite3.Connection, approach: Approach, term: str) -> int:
     expression = approach.query(term)
     if expression is None:
-        like = f"%{term}%"
-        return db.execute("SELECT count(*) FROM docs WHERE title LIKE ? OR body LIKE ? OR source LIKE ?",
-                          [like, like, like]).fetchone()[0]
+        return truth_count(db, term)
     return db.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [expression]).fetchone()[0]
 
 
@@ -140,13 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        truth_db = None
         for approach in APPROACHES:
             path = Path(folder) / f"{len(rows)}.db"
             print(f"building {approach.name} over {args.size} announcements…", file=sys.stderr)
             build_seconds = build(approach, path, args.size)
             db = sqlite3.connect(path)
-            truth_db = truth_db or db
             exact = all(
                 matching_count(db, approach, term) == truth_count(db, term)
                 for term in SHORT_TERMS + LONG_TERMS
