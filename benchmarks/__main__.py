@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks import crawl_cost, extraction, incremental, memory, storage
-from benchmarks.common import PROJECT_ROOT, Results, progress, render_table
+from benchmarks.common import PROJECT_ROOT, Results, progress, render_results
 
 # The 20,000-page memory crawl takes half the run and keeps one of the two cores busy (its
 # replica server barely uses the other). Its figure, a peak RSS, does not depend on what
@@ -77,8 +77,7 @@ def main() -> int:
             f"`{COMMAND}{' --quick' if args.quick else ''}` on {datetime.now(UTC):%Y-%m-%d}: "
             f"{machine()}. The whole run took {minutes} min {seconds} s."
         ),
-        render_table(results.figures),
-        *results.notes,
+        render_results(results),
     ])  # fmt: skip
     print(report)
     if not args.quick:

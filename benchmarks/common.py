@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +71,6 @@ def render_table(figures: Sequence[Figure]) -> str:
     return "\n".join([line(rows[0]), line(["-" * w for w in widths]), *map(line, rows[1:])])
 
 
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
 @dataclass
 class ChildRun:
     """What one child process cost: its own CPU (user + system), wall time and peak RSS."""
@@ -82,7 +78,6 @@ class ChildRun:
     cpu_seconds: float
     wall_seconds: float
     peak_rss_mb: float
-    output: str
 
 
 def run_child(command: Sequence[str], profile_to: Path | None = None) -> ChildRun:
@@ -94,10 +89,10 @@ def run_child(command: Sequence[str], profile_to: Path | None = None) -> ChildRu
     earlier runs never count in it.
     """
     with scratch_dir() as scratch:
-        peak_file = Path(scratch) / "peak-rss-kb"
+        peak_file = scratch / "peak-rss-kb"
         profile = ["--profile", str(profile_to)] if profile_to else []
         argv = [PYTHON, "-m", "benchmarks.child", str(peak_file), *profile, *command]
-        output = Path(scratch) / "output"
+        output = scratch / "output"
         with output.open("w") as output_file:
             started = time.perf_counter()
             child = subprocess.Popen(
@@ -110,7 +105,7 @@ def run_child(command: Sequence[str], profile_to: Path | None = None) -> ChildRu
         if child.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{text[-3000:]}")
         peak_rss_mb = int(peak_file.read_text(encoding="ascii")) / 1024
-    return ChildRun(usage.ru_utime + usage.ru_stime, wall, peak_rss_mb, text)
+    return ChildRun(usage.ru_utime + usage.ru_stime, wall, peak_rss_mb)
 
 
 def settings_args(settings: dict[str, object]) -> list[str]:
@@ -132,8 +127,11 @@ def floor_settings() -> dict[str, object]:
     return {**copied, **CRAWL_OVERRIDES, "LOG_LEVEL": "WARNING"}
 
 
-def scratch_dir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="xcedu-bench-")
+@contextmanager
+def scratch_dir() -> Iterator[Path]:
+    """A temporary folder for one benchmark's files, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="xcedu-bench-") as name:
+        yield Path(name)
 
 
 def render_results(results: Results) -> str:

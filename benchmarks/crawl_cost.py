@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,14 +13,12 @@ from benchmarks.common import (
     Results,
     benchmark_main,
     floor_settings,
-    median,
     progress,
-    project_crawl_command,
     run_child,
     scratch_dir,
 )
 from benchmarks.profiling import crawl_profile_report
-from benchmarks.replica_process import ReplicaProcess, request_kind
+from benchmarks.replica_process import ReplicaProcess, pages_fetched, request_kind
 
 PER_COLUMN, QUICK_PER_COLUMN = 1250, 25  # about 5,000 announcements over 4 columns
 ROUNDS, QUICK_ROUNDS = 3, 1
@@ -44,11 +43,6 @@ def floor_command(urls_file: Path) -> list[str]:
     return ["benchmarks.floor_spider", str(urls_file), json.dumps(floor_settings())]
 
 
-def pages_fetched(paths: list[str]) -> int:
-    """Pages a crawl fetched: lists, details and the files it downloads; robots.txt is Scrapy's own."""
-    return sum(request_kind(path) != "robots" for path in paths)
-
-
 def write_floor_urls(replica: ReplicaProcess, project_paths: list[str], urls_file: Path) -> None:
     """The URLs the project's crawl asked for, each once: the floor spider asks for the same
     (the project's retries of the "500" pages come back by themselves, as the floor retries too)."""
@@ -62,9 +56,10 @@ def crawl_pair(
     """One crawl of the project into a fresh archive, then one of the floor over the URLs it
     fetched: each run with the pages the replica served it."""
     urls_file = scratch / f"{name}-urls.txt"
-    project = project_crawl_command(replica.base_url, scratch / name / "xcedu.db", full=True)
-    project_run = run_child(project, scratch / f"{name}-project.prof" if profile else None)
-    project_paths = replica.take_requests()
+    project_run, project_paths = replica.crawl(
+        scratch / name / "xcedu.db", full=True,
+        profile_to=scratch / f"{name}-project.prof" if profile else None,
+    )
     write_floor_urls(replica, project_paths, urls_file)
     floor_run = run_child(
         floor_command(urls_file), scratch / f"{name}-floor.prof" if profile else None
@@ -77,9 +72,8 @@ def crawl_pair(
 def profile(quick: bool) -> Results:
     """Where the time goes: one profiled crawl of each, on a smaller replica."""
     per_column = QUICK_PER_COLUMN if quick else PROFILE_PER_COLUMN
-    with scratch_dir() as scratch_name, ReplicaProcess(per_column) as replica:
+    with scratch_dir() as scratch, ReplicaProcess(per_column) as replica:
         progress("crawl cost: profiling one crawl of each (cProfile) to show where the time goes")
-        scratch = Path(scratch_name)
         project, _ = crawl_pair(replica, scratch, "profiled", profile=True)
         size = f"replica of {replica.info['announcements']} announcements"
         report = crawl_profile_report(
@@ -99,7 +93,7 @@ def measure(quick: bool) -> Results:
             progress(
                 f"crawl cost, round {round_number}/{rounds}: the project's crawl, then the floor's"
             )
-            project, floor = crawl_pair(replica, Path(scratch), f"round{round_number}")
+            project, floor = crawl_pair(replica, scratch, f"round{round_number}")
             project_crawls.append(project)
             floor_crawls.append(floor)
             progress(
@@ -108,10 +102,10 @@ def measure(quick: bool) -> Results:
             )
 
     def cpu_ms_per_page(crawls: list[Crawl]) -> float:
-        return median([crawl.cpu_ms_per_page for crawl in crawls])
+        return statistics.median([crawl.cpu_ms_per_page for crawl in crawls])
 
     def wall_seconds(crawls: list[Crawl]) -> float:
-        return median([crawl.run.wall_seconds for crawl in crawls])
+        return statistics.median([crawl.run.wall_seconds for crawl in crawls])
 
     project_cpu, floor_cpu = cpu_ms_per_page(project_crawls), cpu_ms_per_page(floor_crawls)
     project_wall, floor_wall = wall_seconds(project_crawls), wall_seconds(floor_crawls)

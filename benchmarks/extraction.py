@@ -5,6 +5,7 @@ from __future__ import annotations
 import cProfile
 import pstats
 import re
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
 from trafilatura import bare_extraction  # the `bench` extra: pip install -e '.[bench]'
 
-from benchmarks.common import Figure, Results, benchmark_main, median, progress
+from benchmarks.common import Figure, Results, benchmark_main, progress
 from benchmarks.profiling import top_functions_report
 from xcedu_crawler.crawl import project_settings
 from xcedu_crawler.items import Announcement, ListEntry, RawAnnouncement
@@ -167,7 +168,8 @@ def run(quick: bool) -> Results:
             speed, found[name] = timed_pass(extract, pages)
             speeds[name].append(speed)
 
-    project_speed, trafilatura_speed = median(speeds["project"]), median(speeds["trafilatura"])
+    project_speed = statistics.median(speeds["project"])
+    trafilatura_speed = statistics.median(speeds["trafilatura"])
     speed_up = project_speed / trafilatura_speed
     figures = [
         Figure(

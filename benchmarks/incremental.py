@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-from benchmarks.common import (
-    Figure,
-    Results,
-    benchmark_main,
-    progress,
-    project_crawl_command,
-    run_child,
-    scratch_dir,
-)
+from benchmarks.common import Figure, Results, benchmark_main, progress, scratch_dir
 from benchmarks.replica_process import REQUEST_KINDS, ReplicaProcess, request_kind
 
 # The request counts do not grow with the site: a small one will do.
@@ -31,11 +22,11 @@ def run(quick: bool) -> Results:
         scratch_dir() as scratch,
         ReplicaProcess(QUICK_PER_COLUMN if quick else PER_COLUMN) as replica,
     ):
-        db = Path(scratch) / "xcedu.db"
+        db = scratch / "xcedu.db"
 
         def nightly_run() -> Counter[str]:
-            run_child(project_crawl_command(replica.base_url, db, full=False))
-            return Counter(map(request_kind, replica.take_requests()))
+            _, paths = replica.crawl(db, full=False)
+            return Counter(map(request_kind, paths))
 
         progress(f"incremental: a first crawl of {replica.info['announcements']} announcements")
         first = nightly_run()

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
-from benchmarks.common import (
-    Figure,
-    Results,
-    benchmark_main,
-    progress,
-    project_crawl_command,
-    run_child,
-    scratch_dir,
-)
-from benchmarks.replica_process import REQUEST_KINDS, ReplicaProcess, request_kind
+from benchmarks.common import Figure, Results, benchmark_main, progress, scratch_dir
+from benchmarks.replica_process import REQUEST_KINDS, ReplicaProcess, pages_fetched, request_kind
 
 # 4 columns of 3,565 single-page announcements: with their list pages and the attachment
 # files the crawl downloads, about 20,000 pages fetched.
@@ -28,11 +19,9 @@ def run(quick: bool) -> Results:
         ReplicaProcess(QUICK_PER_COLUMN if quick else PER_COLUMN) as replica,
     ):
         progress(f"memory: crawling a replica of {replica.info['announcements']} announcements")
-        crawl = run_child(
-            project_crawl_command(replica.base_url, Path(scratch) / "xcedu.db", full=True)
-        )
-        requests = Counter(map(request_kind, replica.take_requests()))
-    pages = requests.total() - requests["robots"]
+        crawl, paths = replica.crawl(scratch / "xcedu.db", full=True)
+    pages = pages_fetched(paths)
+    requests = Counter(map(request_kind, paths))
     kinds = ", ".join(f"{requests[kind]:,} {kind}s" for kind in REQUEST_KINDS if kind != "robots")
     return Results([
         Figure(f"Memory: peak RSS of a crawl of {pages:,} pages ({kinds})",

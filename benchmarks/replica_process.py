@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
-from benchmarks.common import PROJECT_ROOT, PYTHON, progress
+from benchmarks.common import (
+    PROJECT_ROOT,
+    PYTHON,
+    ChildRun,
+    progress,
+    project_crawl_command,
+    run_child,
+)
 from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.replica.model import LIST_PATH
 from xcedu_crawler.replica.site import ROBOTS_PATH
 
 REQUEST_KINDS = ("robots", "list", "detail", "file")
-_LIST_PATH = re.compile(r"/jyj/\d{6}/(?:moreinfo|\d+)\.html")
 
 
 def request_kind(path: str) -> str:
@@ -23,9 +30,14 @@ def request_kind(path: str) -> str:
     announcement's page, or a part of one) or "file" (an attachment or image)."""
     if path == ROBOTS_PATH:
         return "robots"
-    if _LIST_PATH.fullmatch(path):
+    if LIST_PATH.fullmatch(urlsplit(path).path):
         return "list"
     return "detail" if urlsplit(path).path.endswith(".html") else "file"
+
+
+def pages_fetched(paths: list[str]) -> int:
+    """Pages a crawl fetched: lists, details and downloaded files; robots.txt is Scrapy's own."""
+    return sum(request_kind(path) != "robots" for path in paths)
 
 
 class ReplicaProcess:
@@ -62,6 +74,14 @@ class ReplicaProcess:
         """The paths asked for since the last call, in order; the site then behaves as new
         again (the "500 then OK" page fails once more), so every crawl meets the same site."""
         return self._ask({"op": "take_requests"})
+
+    def crawl(
+        self, db_path: Path, full: bool, profile_to: Path | None = None
+    ) -> tuple[ChildRun, list[str]]:
+        """The project's crawl of this replica into DB_PATH (`xcedu crawl`, in a child process),
+        and the paths it asked for."""
+        run = run_child(project_crawl_command(self.base_url, db_path, full), profile_to)
+        return run, self.take_requests()
 
     def publish(self, catnum: str, count: int) -> list[str]:
         return self._ask({"op": "publish", "catnum": catnum, "count": count})

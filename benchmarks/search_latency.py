@@ -73,8 +73,10 @@ def trigram_query(term: str) -> str | None:
 
 
 APPROACHES = (
-    Approach("characters (chosen)", f"fts5({_COLUMNS}, content='')", index_text, match_expression),
-    Approach("bigrams + LIKE for 1 char", f"fts5({_COLUMNS}, content='')", bigram_text, bigram_query),
+    Approach("characters (chosen)", f"fts5({_COLUMNS}, content='')", index_text,
+             match_expression),
+    Approach("bigrams + LIKE for 1 char", f"fts5({_COLUMNS}, content='')", bigram_text,
+             bigram_query),
     Approach("trigram + LIKE under 3 chars", f"fts5({_COLUMNS}, tokenize='trigram', content='')",
              lambda text: text, trigram_query),
 )
@@ -156,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
             db.close()
     print(f"\nChinese search over {args.size:,} synthetic announcements "
           f"({REPEATS}× {len(SHORT_TERMS)} short and {len(LONG_TERMS)} long terms, top 20 by bm25)\n")
-    print(f"| approach | index build s | index MB | exact recall | short median ms | short p95 ms "
-          f"| long median ms | long p95 ms |\n|---|---|---|---|---|---|---|---|")
+    print("| approach | index build s | index MB | exact recall | short median ms | short p95 ms "
+          "| long median ms | long p95 ms |\n|---|---|---|---|---|---|---|---|")
     for name, build_s, mb, exact, s_med, s_95, l_med, l_95 in rows:
         print(f"| {name} | {build_s:.1f} | {mb:.0f} | {'yes' if exact else 'NO'} | {s_med:.1f} | "
               f"{s_95:.1f} | {l_med:.1f} | {l_95:.1f} |")

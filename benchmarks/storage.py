@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from benchmarks.common import Figure, Results, benchmark_main, progress, scratch_dir
 from xcedu_crawler.archive import SEARCH_COLUMNS, SEARCH_TABLE, Archive, utc_now
 from xcedu_crawler.items import Announcement, Attachment, FetchedPage
 from xcedu_crawler.replica import build_site
 from xcedu_crawler.replica.fixtures import FIXTURE_BASE_URL
+from xcedu_crawler.replica.model import COLUMNS
 from xcedu_crawler.search import index_text
 
 MEASURED, QUICK_MEASURED = 1000, 200
@@ -36,21 +36,17 @@ COPY_REWRITES = {
 }
 
 
+# The fields of an expected announcement that an Announcement holds as they are.
+COPIED_FIELDS = (
+    "url", "kind", "title", "title_tag", "source", "published_at", "published_precision",
+    "published_raw", "aliases", "columns", "paragraphs", "images",
+)  # fmt: skip
+
+
 def announcement(expected: dict, page: FetchedPage) -> Announcement:
     """What the pipelines hand the archive for one of the replica's announcements."""
     return Announcement(
-        url=expected["url"],
-        kind=expected["kind"],
-        title=expected["title"],
-        title_tag=expected["title_tag"],
-        source=expected["source"],
-        published_at=expected["published_at"],
-        published_precision=expected["published_precision"],
-        published_raw=expected["published_raw"],
-        aliases=expected["aliases"],
-        columns=expected["columns"],
-        paragraphs=expected["paragraphs"],
-        images=expected["images"],
+        **{name: expected[name] for name in COPIED_FIELDS},
         attachments=[Attachment(a["url"], a["name"]) for a in expected["attachments"]],
         list_url=expected["url"],
         list_title=expected["title"],
@@ -62,7 +58,7 @@ def announcement(expected: dict, page: FetchedPage) -> Announcement:
 def replica_announcements(count: int) -> list[Announcement]:
     """COUNT distinct, realistic announcements with their raw pages: the replica's ordinary
     ones, as the pipelines hand them to the archive."""
-    site = build_site(per_column=-(-count // 4))
+    site = build_site(per_column=-(-count // len(COLUMNS)))
     items = []
     ordinary = [e for e in site.expected_announcements(FIXTURE_BASE_URL) if e["case"] == "ordinary"]
     for expected in ordinary[:count]:
@@ -137,8 +133,8 @@ def run(quick: bool) -> Results:
     items = replica_announcements(measured_count + TEMPLATES)
     measured, templates = items[:measured_count], items[measured_count:]
     with scratch_dir() as scratch:
-        empty = Archive.open(Path(scratch) / "empty.db")
-        full = Archive.open(Path(scratch) / "full.db")
+        empty = Archive.open(scratch / "empty.db")
+        full = Archive.open(scratch / "full.db")
         progress(f"storage: prefilling an archive with {prefilled} announcements")
         started = time.perf_counter()
         prefill(full, templates, prefilled)

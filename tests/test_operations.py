@@ -7,8 +7,6 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from tests.checks import check_archive, runs
 from xcedu_crawler.runner import EXIT_LOCKED, take_lock
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -41,6 +42,10 @@ TEMPLATES = ("old", "new-h1", "new-div")
 
 def list_path(catnum: str, page: int) -> str:
     return f"/{SITE_ID}/{catnum}/moreinfo.html" if page == 1 else f"/{SITE_ID}/{catnum}/{page}.html"
+
+
+# What list_path makes: the column number, and "moreinfo" or the page number.
+LIST_PATH = re.compile(rf"/{SITE_ID}/(\d{{6}})/(moreinfo|\d+)\.html")
 
 
 def guid(key: str) -> str:

@@ -16,6 +16,7 @@ from xcedu_crawler.replica.model import (
     COLUMN_NAMES,
     COLUMNS,
     ENCODINGS,
+    LIST_PATH,
     SITE_ID,
     Article,
     Listing,
@@ -261,7 +262,7 @@ class Site:
         return self._routes.get(path) or self._list_responder(path)
 
     def _list_responder(self, path: str) -> Responder | None:
-        match = re.fullmatch(rf"/{SITE_ID}/(\d{{6}})/(moreinfo|\d+)\.html", path)
+        match = LIST_PATH.fullmatch(path)
         if match is None or match[1] not in self.listings:
             return None
         catnum, page = match[1], match[2]
@@ -271,9 +272,6 @@ class Site:
         if (number < 2 and page != "moreinfo") or number > _page_count(entries, self.page_size):
             return None  # page 1 is only moreinfo.html
         return lambda _: self._list_reply(catnum, number, entries)
-
-    def list_reply(self, catnum: str, number: int) -> Reply:
-        return self._list_reply(catnum, number, self.listings[catnum])
 
     def _list_reply(self, catnum: str, number: int, entries: list[Listing]) -> Reply:
         column_index = [c for c, _ in COLUMNS].index(catnum)
