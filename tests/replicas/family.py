@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from random import Random
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from xcedu_crawler.replica.body import (
     NBSP_INDENT,
@@ -16,7 +16,6 @@ from xcedu_crawler.replica.body import (
     document_line,
     image,
     lines,
-    normalize_space,
     paragraph,
     signature,
     table,
@@ -29,13 +28,17 @@ from xcedu_crawler.replica.model import (
     Reply,
     href,
     iso_at_precision,
-    list_date_published,
 )
 from xcedu_crawler.replica.site import (
+    ROBOTS_PATH,
     EntryRecord,
     FailureRecord,
     article_content,
-    split_title_tag,
+    entry_expectation,
+    expected_row,
+    failure_rows,
+    linked_files,
+    newest_first,
 )
 from xcedu_crawler.replica.vocabulary import (
     DISTRICTS,
@@ -46,7 +49,6 @@ from xcedu_crawler.replica.vocabulary import (
     TOPICS,
 )
 
-ROBOTS_PATH = "/robots.txt"
 _ROBOTS = Reply(200, "text/plain", b"User-agent: *\nDisallow: /search/\n")
 
 # How both families write a date, next to the title and in the PubDate meta alike.
@@ -93,9 +95,9 @@ CHARSETS = {
 }
 
 
-def html_reply(html: str, charset: str = "utf-8", status: int = 200) -> Reply:
+def html_reply(html: str, charset: str = "utf-8") -> Reply:
     spec = CHARSETS[charset]
-    return Reply(status, spec.content_type, html.encode(spec.codec))
+    return Reply(200, spec.content_type, html.encode(spec.codec))
 
 
 @dataclass(frozen=True)
@@ -252,14 +254,9 @@ class FamilySite:
     def add_page(self, case: str, article: Article, key: str | None = None) -> None:
         """Serve every page of ARTICLE with its images and documents, list it and expect it;
         KEY names it among the special articles."""
-        for index, body in enumerate(article.parts):
-            part_path = article.part_path(index)
-            self._routes[part_path] = self.detail_reply(article, index)
-            linked = [src for block in body.blocks for src in block.image_srcs]
-            linked += [link for block in body.blocks for link, _ in block.document_links]
-            for link in linked:
-                self.serve_document(unquote(urljoin(part_path, link)))
-        for path, _ in article.attachments:
+        for index in range(len(article.parts)):
+            self._routes[article.part_path(index)] = self.detail_reply(article, index)
+        for path in linked_files(article):
             self.serve_document(path)
         self.listings[article.column].append(
             Listing(article.column, article.path, article.title, article.list_date)
@@ -283,7 +280,7 @@ class FamilySite:
     def seal(self) -> None:
         """Order every column newest first (equal dates keep the order added); serve the lists."""
         for column, entries in self.listings.items():
-            self.listings[column] = sorted(entries, key=lambda entry: entry.list_date, reverse=True)
+            self.listings[column] = newest_first(entries)
         self._routes.update(self.list_routes())
 
     # Serving
@@ -302,56 +299,21 @@ class FamilySite:
         base_url = base_url.rstrip("/")
         return [
             *(self._page_expectation(record, base_url) for record in self.page_records),
-            *(self._entry_expectation(record, base_url) for record in self.entry_records),
+            *(
+                entry_expectation(record, base_url, self.column_names)
+                for record in self.entry_records
+            ),
         ]
 
     def expected_failures(self, base_url: str) -> list[dict]:
-        base_url = base_url.rstrip("/")
-        return [
-            {"url": base_url + href(record.path), "reason": record.reason, "case": record.case}
-            for record in self.failure_records
-        ]
+        return failure_rows(self.failure_records, base_url.rstrip("/"))
 
     def _page_expectation(self, record: PageRecord, base_url: str) -> dict:
         article = record.article
-        return _announcement(
+        return expected_row(
             record.case, base_url + href(article.path), "page", article.title, article.published,
-            article.source, self.column_names[article.column], *article_content(article, base_url),
+            article.source, [self.column_names[article.column]], article_content(article, base_url),
         )  # fmt: skip
-
-    def _entry_expectation(self, record: EntryRecord, base_url: str) -> dict:
-        listing = record.listing
-        url = urljoin(base_url + "/", href(listing.link))
-        name = normalize_space(listing.title)
-        attachments = [{"url": url, "name": name}] if record.kind == "file" else []
-        return _announcement(
-            record.case, url, record.kind, listing.title, list_date_published(listing.list_date),
-            None, self.column_names[listing.catnum], [], [], attachments,
-        )  # fmt: skip
-
-
-def _announcement(
-    case: str, url: str, kind: str, whole_title: str, published: Published, source: str | None,
-    column_name: str, paragraphs: list[str], images: list[str], attachments: list[dict],
-) -> dict:  # fmt: skip
-    """The archive row a correct crawl writes, with the primary replica's keys."""
-    tag, title = split_title_tag(whole_title)
-    return {
-        "case": case,
-        "url": url,
-        "aliases": [],
-        "kind": kind,
-        "title": title,
-        "title_tag": tag,
-        "source": source or None,
-        "published_at": published.iso,
-        "published_precision": published.precision,
-        "published_raw": published.raw,
-        "columns": [column_name],
-        "paragraphs": paragraphs,
-        "images": images,
-        "attachments": attachments,
-    }
 
 
 def add_ordinary_announcements(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote, urljoin, urlsplit
@@ -20,6 +20,7 @@ from xcedu_crawler.replica.model import (
     SITE_ID,
     Article,
     Listing,
+    Published,
     Reply,
     href,
     list_date_published,
@@ -119,14 +120,9 @@ class Site:
 
     def serve_article(self, article: Article) -> None:
         """Serve every part of ARTICLE, its images and its documents."""
-        for index, body in enumerate(article.parts):
-            part_path = article.part_path(index)
-            self._routes[part_path] = self.article_responder(article, index)
-            for src in (src for block in body.blocks for src in block.image_srcs):
-                self.serve_document(unquote(urljoin(part_path, src)))
-            for link, _ in (link for block in body.blocks for link in block.document_links):
-                self.serve_document(unquote(urljoin(part_path, link)))
-        for path, _ in article.attachments:
+        for index in range(len(article.parts)):
+            self._routes[article.part_path(index)] = self.article_responder(article, index)
+        for path in linked_files(article):
             self.serve_document(path)
 
     def add_listing(self, listing: Listing) -> None:
@@ -153,7 +149,7 @@ class Site:
     def seal(self) -> None:
         """Order every column newest first (sorted() keeps equal dates in the order added)."""
         for catnum, entries in self.listings.items():
-            self.listings[catnum] = sorted(entries, key=lambda entry: entry.list_date, reverse=True)
+            self.listings[catnum] = newest_first(entries)
 
     # Changes between crawls
 
@@ -304,7 +300,7 @@ class Site:
                 _page_expectation(record, base_url, gone=record.article.path in self._withdrawn)
                 for record in self.page_records
             ),
-            *(_entry_expectation(record, base_url) for record in self.entry_records),
+            *(entry_expectation(record, base_url) for record in self.entry_records),
         ]
 
     def expected_failures(self, base_url: str) -> list[dict]:
@@ -313,10 +309,30 @@ class Site:
             FailureRecord("withdrawn", path, WITHDRAWAL_REASONS[how])
             for path, how in self._withdrawn.items()
         ]
-        return [
-            {"url": base_url + href(record.path), "reason": record.reason, "case": record.case}
-            for record in (*self.failure_records, *withdrawn)
-        ]
+        return failure_rows([*self.failure_records, *withdrawn], base_url)
+
+
+def failure_rows(records: Iterable[FailureRecord], base_url: str) -> list[dict]:
+    """The failures rows a correct crawl records for RECORDS (base_url without a final /)."""
+    return [
+        {"url": base_url + href(record.path), "reason": record.reason, "case": record.case}
+        for record in records
+    ]
+
+
+def newest_first(entries: list[Listing]) -> list[Listing]:
+    """A column's entries as its list pages show them; equal dates keep the order added."""
+    return sorted(entries, key=lambda entry: entry.list_date, reverse=True)
+
+
+def linked_files(article) -> list[str]:
+    """The paths of the images and documents ARTICLE's pages link, then of its attachment list."""
+    paths = []
+    for index, body in enumerate(article.parts):
+        links = [src for block in body.blocks for src in block.image_srcs]
+        links += [link for block in body.blocks for link, _ in block.document_links]
+        paths += [unquote(urljoin(article.part_path(index), link)) for link in links]
+    return paths + [path for path, _ in article.attachments]
 
 
 def _page_count(entries: list[Listing], page_size: int) -> int:
@@ -365,27 +381,41 @@ def article_content(article, base_url: str) -> tuple[list[str], list[str], list[
     return paragraphs, list(dict.fromkeys(images)), list(attachments.values())
 
 
-def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
-    article = record.article
-    tag, title = split_title_tag(article.title)
-    published = article.published()
-    paragraphs, images, attachments = article_content(article, base_url)
-    expectation = {
-        "case": record.case,
-        "url": base_url + href(article.path),
-        "aliases": sorted(base_url + href(path) for path in record.alias_paths),
-        "kind": "page",
+def expected_row(
+    case: str, url: str, kind: str, whole_title: str, published: Published, source: str | None,
+    columns: list[str], content: tuple[list[str], list[str], list[dict]] = ([], [], []),
+    aliases: list[str] | None = None,
+) -> dict:  # fmt: skip
+    """The archive row a correct crawl writes for an announcement (archive column names as
+    keys, "case" besides); CONTENT: its paragraphs, images and attachments."""
+    tag, title = split_title_tag(whole_title)
+    paragraphs, images, attachments = content
+    return {
+        "case": case,
+        "url": url,
+        "aliases": aliases or [],
+        "kind": kind,
         "title": title,
         "title_tag": tag,
-        "source": article.source or None,
+        "source": source or None,
         "published_at": published.iso,
         "published_precision": published.precision,
         "published_raw": published.raw,
-        "columns": sorted({COLUMN_NAMES[catnum] for catnum in record.catnums}),
+        "columns": columns,
         "paragraphs": paragraphs,
         "images": images,
         "attachments": attachments,
     }
+
+
+def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
+    article = record.article
+    expectation = expected_row(
+        record.case, base_url + href(article.path), "page", article.title, article.published(),
+        article.source, sorted({COLUMN_NAMES[catnum] for catnum in record.catnums}),
+        article_content(article, base_url),
+        aliases=sorted(base_url + href(path) for path in record.alias_paths),
+    )  # fmt: skip
     if record.interchangeable:
         expectation["interchangeable_urls"] = True
     if gone:
@@ -393,26 +423,17 @@ def _page_expectation(record: PageRecord, base_url: str, gone: bool) -> dict:
     return expectation
 
 
-def _entry_expectation(record: EntryRecord, base_url: str) -> dict:
+def entry_expectation(
+    record: EntryRecord, base_url: str, column_names: dict[str, str] = COLUMN_NAMES
+) -> dict:
+    """The row of a `file` or `external` announcement: its list entry's title and date; a
+    file entry's document is its attachment."""
     listing = record.listing
     url = urljoin(base_url + "/", href(listing.link))
-    tag, title = split_title_tag(listing.title)
-    published = list_date_published(listing.list_date)
-    return {
-        "case": record.case,
-        "url": url,
-        "aliases": [],
-        "kind": record.kind,
-        "title": title,
-        "title_tag": tag,
-        "source": None,
-        "published_at": published.iso,
-        "published_precision": published.precision,
-        "published_raw": published.raw,
-        "columns": [COLUMN_NAMES[listing.catnum]],
-        "paragraphs": [],
-        "images": [],
-        "attachments": (
-            [{"url": url, "name": normalize_space(listing.title)}] if record.kind == "file" else []
-        ),
-    }
+    attachments = (
+        [{"url": url, "name": normalize_space(listing.title)}] if record.kind == "file" else []
+    )
+    return expected_row(
+        record.case, url, record.kind, listing.title, list_date_published(listing.list_date),
+        None, [column_names[listing.catnum]], ([], [], attachments),
+    )
