@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
 from random import Random
 from urllib.parse import unquote, urlsplit
 
@@ -60,6 +61,9 @@ DAYS_APART = 2
 # The editor's trailer both templates may end a body with; a correct extraction drops it.
 EDITOR_TRAILER = "（责任编辑：{}）"
 EDITORS = ("张三", "李明", "王芳", "赵磊")
+
+# The meta names a detail page's head gives its title, publication date and source.
+STANDARD_META_NAMES = ("ArticleTitle", "PubDate", "ContentSource")
 
 _INDENTS = ("\u3000\u3000", "\u3000\u3000", NBSP_INDENT, "")
 _HEAD_COUNT_BASE = 300
@@ -316,10 +320,15 @@ class FamilySite:
         )  # fmt: skip
 
 
-def add_ordinary_announcements(
-    site: FamilySite, per_column: int, ordinary: Callable[[int, str, date], Article]
-) -> None:
-    """Fill every column up to PER_COLUMN entries with ORDINARY(serial, column id, day) articles."""
+def built(
+    site: FamilySite,
+    add_special_cases: Callable[[FamilySite], None],
+    per_column: int,
+    ordinary: Callable[[int, str, date], Article],
+) -> FamilySite:
+    """SITE with its special cases, every column filled up to PER_COLUMN entries with
+    ORDINARY(serial, column id, day) articles, and sealed."""
+    add_special_cases(site)
     serial = 0
     for column_index, (column, _) in enumerate(site.columns):
         position = 0
@@ -328,3 +337,23 @@ def add_ordinary_announcements(
             site.add_page("ordinary", ordinary(serial, column, day))
             serial += 1
             position += 1
+    site.seal()
+    return site
+
+
+def head_metas(
+    article: Article, column_name: str, names: tuple[str, str, str] = STANDARD_META_NAMES,
+    pubdate: bool = True,
+) -> str:  # fmt: skip
+    """The <meta> tags a detail page's head carries: the column, then the title, the
+    publication date (when PUBDATE) and the source under NAMES."""
+    title_name, date_name, source_name = names
+    tags = [
+        f'<meta name="ColumnName" content="{column_name}">',
+        f'<meta name="{title_name}" content="{escape(article.title)}">',
+    ]
+    if pubdate:
+        tags.append(f'<meta name="{date_name}" content="{article.date_text}">')
+    if article.source is not None:
+        tags.append(f'<meta name="{source_name}" content="{escape(article.source)}">')
+    return "\n".join(tags) + "\n"

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from html import escape
 from random import Random
 from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from xcedu_crawler.replica.body import Body, paragraph, signature
-from xcedu_crawler.replica.model import SHANGHAI, Listing, Reply, href
+from xcedu_crawler.replica.body import Body, paragraph, prose, signature
+from xcedu_crawler.replica.model import Listing, Reply, href, shanghai_time
 from xcedu_crawler.replica.templates import link_text
 from xcedu_crawler.replica.vocabulary import DOCUMENT_NAMES
 
 from tests.replicas.family import (
     CHARSETS,
+    STANDARD_META_NAMES,
     Article,
     FamilySite,
-    add_ordinary_announcements,
+    built,
     draft,
+    head_metas,
     html_reply,
     ordinary_body,
 )
@@ -81,7 +83,7 @@ PROFILE_HINTS = {
     "info_bar": ("td.info",),  # <span>发布日期：2022-03-01</span><span>信息来源：禹州市教育局</span>
     "source_labels": ("信息来源",),
     "date_labels": ("发布日期",),
-    "meta_names": ("ArticleTitle", "PubDate", "ContentSource"),
+    "meta_names": STANDARD_META_NAMES,
     "attachment_areas": ("#zoom",),
 }
 
@@ -174,11 +176,7 @@ class HanwebSite(FamilySite):
 
 def build_hanweb_site(per_column: int = PER_COLUMN, per_page: int = PER_PAGE) -> HanwebSite:
     """The site with PER_COLUMN records in each column, special cases included; deterministic."""
-    site = HanwebSite(per_page)
-    _add_special_cases(site)
-    add_ordinary_announcements(site, per_column, _ordinary)
-    site.seal()
-    return site
+    return built(HanwebSite(per_page), _add_special_cases, per_column, _ordinary)
 
 
 # Ordinary announcements
@@ -216,7 +214,7 @@ _GZDT, _TZGG, _ZCWJ = COLUMNS
 
 def _special(column: Column, number: int, title: str, when: str, body: Body,
              **fields) -> Article:  # fmt: skip
-    moment = datetime.strptime(when, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
+    moment = shanghai_time(when, "%Y-%m-%d %H:%M")
     return Article(
         path=detail_path(column.id, moment.date(), number), column=column.id, title=title,
         moment=moment, precision="minute", source=SOURCES[0], parts=(body,), **fields,
@@ -249,11 +247,11 @@ def _add_special_cases(site: HanwebSite) -> None:
 
     mislabelled = _special(
         _GZDT, 88_003, "禹州市召开2022年学前教育工作推进会", "2022-03-04 15:30",
-        Body((
-            paragraph("3月4日，禹州市教育局召开2022年学前教育工作推进会。"),
-            paragraph("会议要求，扩大普惠性学前教育资源，坚决纠正幼儿园“小学化”倾向。"),
-            paragraph("各乡镇（街道）中心学校负责同志参加会议。"),
-        )),
+        prose(
+            "3月4日，禹州市教育局召开2022年学前教育工作推进会。",
+            "会议要求，扩大普惠性学前教育资源，坚决纠正幼儿园“小学化”倾向。",
+            "各乡镇（街道）中心学校负责同志参加会议。",
+        ),
         charset="utf-8-meta-gb2312",
     )  # fmt: skip
     site.add_page("UTF-8 page whose meta says gb2312", mislabelled, "mislabelled")
@@ -392,13 +390,6 @@ def _detail_page(article: Article) -> str:
         "</script></span>"
     )
     trailer = f"\n<p>{article.trailer}</p>" if article.trailer else ""
-    metas = [
-        f'<meta name="ColumnName" content="{column.name}">',
-        f'<meta name="ArticleTitle" content="{escape(article.title)}">',
-        f'<meta name="PubDate" content="{article.date_text}">',
-    ]
-    if article.source is not None:
-        metas.append(f'<meta name="ContentSource" content="{escape(article.source)}">')
     main = f"""{_position(column)}
 <table class="article" width="100%" cellspacing="0" cellpadding="0">
 <tr><td class="title">{title}</td></tr>
@@ -409,7 +400,7 @@ def _detail_page(article: Article) -> str:
 <tr><td class="tools"><a href="javascript:window.print()">【打印本页】</a> \
 <a href="javascript:window.close()">【关闭窗口】</a></td></tr>
 </table>"""
-    return _page(article.title, main, "\n".join(metas) + "\n", article.charset)
+    return _page(article.title, main, head_metas(article, column.name), article.charset)
 
 
 def _home_page() -> str:

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from html import escape
 from pathlib import PurePosixPath
 from random import Random
 from typing import NamedTuple
 
-from xcedu_crawler.replica.body import Body, heading, paragraph, signature
-from xcedu_crawler.replica.model import SHANGHAI, Listing, Reply, href
+from xcedu_crawler.replica.body import Body, heading, paragraph, prose, signature
+from xcedu_crawler.replica.model import Listing, Reply, href, shanghai_time
 from xcedu_crawler.replica.templates import link_text
 from xcedu_crawler.replica.vocabulary import DOCUMENT_NAMES
 
 from tests.replicas.family import (
     CHARSETS,
     EDITORS,
+    STANDARD_META_NAMES,
     Article,
     FamilySite,
-    add_ordinary_announcements,
+    built,
     draft,
+    head_metas,
     html_reply,
     ordinary_body,
 )
@@ -59,7 +61,6 @@ _PAGER_SCRIPT = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName,
   if (_nCurrIndex + 1 < _nPageCount) { link(_nCurrIndex + 1, "&#19979;&#19968;&#39029;"); }
 }
 """
-STANDARD_META_NAMES = ("ArticleTitle", "PubDate", "ContentSource")
 # Templates written by hand over the years: meta names are matched case-insensitively.
 LOWER_CASE_META_NAMES = ("ArticleTitle", "pubdate", "contentSource")
 EDITOR_CONTAINER = "TRS_Editor"
@@ -157,11 +158,7 @@ class TrsSite(FamilySite):
 
 def build_trs_site(per_column: int = PER_COLUMN, page_size: int = PAGE_SIZE) -> TrsSite:
     """The site with PER_COLUMN entries in each column, special cases included; deterministic."""
-    site = TrsSite(page_size)
-    _add_special_cases(site)
-    add_ordinary_announcements(site, per_column, _ordinary)
-    site.seal()
-    return site
+    return built(TrsSite(page_size), _add_special_cases, per_column, _ordinary)
 
 
 # Ordinary announcements
@@ -209,21 +206,13 @@ def _ordinary(serial: int, column_id: str, day: date) -> TrsArticle:
 _GZDT, _TZGG, _ZCWJ = COLUMNS
 
 
-def _moment(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
-
-
 def _special(column: Column, number: int, title: str, when: str, parts: tuple[Body, ...],
              **looks) -> TrsArticle:  # fmt: skip
-    moment = _moment(when)
+    moment = shanghai_time(when, "%Y-%m-%d %H:%M")
     return TrsArticle(
         path=detail_path(column, moment.date(), number), column=column.id, title=title,
         moment=moment, precision="minute", source=SOURCES[0], parts=parts, **looks,
     )  # fmt: skip
-
-
-def _prose(*texts: str) -> Body:
-    return Body(tuple(paragraph(text) for text in texts))
 
 
 def _add_special_cases(site: TrsSite) -> None:
@@ -252,7 +241,7 @@ def _add_special_cases(site: TrsSite) -> None:
 
     gbk = _special(
         _GZDT, 9_210_002, "长葛市召开2022年校园安全工作专题会议", "2022-03-08 15:30",
-        (_prose(
+        (prose(
             "3月8日下午，长葛市教育局召开校园安全工作专题会议，分析研判当前校园安全形势。",
             "会议要求，各学校要全面排查校舍、消防、食品等方面的安全隐患，建立整改台账。",
             "会议强调，要加强校园周边综合治理，落实上下学时段“护学岗”制度。",
@@ -263,7 +252,7 @@ def _add_special_cases(site: TrsSite) -> None:
 
     clock = _special(
         _GZDT, 9_210_003, "长葛市扎实推进“双减”工作落地见效", "2022-03-04 10:15",
-        (_prose(
+        (prose(
             "今年以来，长葛市教育局把“双减”工作作为一号工程，全面推行课后服务“5+2”模式。",
             "全市义务教育学校课后服务实现全覆盖，学生参与率达到百分之九十五以上。",
         ),),
@@ -283,7 +272,7 @@ def _add_special_cases(site: TrsSite) -> None:
 
     meta_only = _special(
         _ZCWJ, 9_210_006, "关于印发《长葛市中小学校园安全管理办法》的通知", "2022-03-06 16:20",
-        (_prose(
+        (prose(
             "各乡镇（街道）中心学校，市直各学校：",
             "现将《长葛市中小学校园安全管理办法》印发给你们，请认真遵照执行。",
             "各学校要完善突发事件应急预案，每学期至少组织两次应急疏散演练。",
@@ -296,7 +285,7 @@ def _add_special_cases(site: TrsSite) -> None:
     folder = f"/{_TZGG.id}/202203/"
     attached = _special(
         _TZGG, 9_210_007, "关于公布2022年长葛市中小学教师招聘考试成绩的公告", "2022-03-02 14:06",
-        (_prose(
+        (prose(
             "根据《长葛市2022年公开招聘中小学教师公告》，现将考试成绩予以公布。",
             "请进入资格复审的人员按时参加资格复审，逾期视为自动放弃。",
         ),),
@@ -398,19 +387,6 @@ def _list_entry(column: Column, listing: Listing) -> str:
     )
 
 
-def _head_meta(article: TrsArticle, column: Column) -> str:
-    title_name, date_name, source_name = article.meta_names
-    tags = [
-        f'<meta name="ColumnName" content="{column.name}">',
-        f'<meta name="{title_name}" content="{escape(article.title)}">',
-    ]
-    if article.pubdate_meta:
-        tags.append(f'<meta name="{date_name}" content="{article.date_text}">')
-    if article.source is not None:
-        tags.append(f'<meta name="{source_name}" content="{escape(article.source)}">')
-    return "\n".join(tags) + "\n"
-
-
 def _detail_page(article: TrsArticle, index: int) -> str:
     column = _COLUMNS[article.column]
     folder = posixpath.dirname(article.path)
@@ -443,7 +419,7 @@ def _detail_page(article: TrsArticle, index: int) -> str:
 </div>{pager}{attachments}
 </div>"""
     return _page(
-        f"{article.title}_{SITE_NAME}", main, article.charset, _head_meta(article, column),
+        f"{article.title}_{SITE_NAME}", main, article.charset, head_metas(article, column.name, article.meta_names, article.pubdate_meta),
         sidebar=article.sidebar_clock,
     )  # fmt: skip
 

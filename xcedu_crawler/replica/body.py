@@ -68,6 +68,11 @@ def paragraph(text: str, indent: str = IDEOGRAPHIC_INDENT, wrapper: str | None =
     return Block(f"<p>{indent}{inner}</p>", _paragraphs(text))
 
 
+def prose(*texts: str) -> Body:
+    """A body of plain paragraphs, one per text."""
+    return Body(tuple(paragraph(text) for text in texts))
+
+
 def raw_paragraph(text: str) -> Block:
     """<p> holding the text exactly, its own leading and trailing spacing included."""
     return Block(f"<p>{escape(text, quote=False)}</p>", _paragraphs(text))

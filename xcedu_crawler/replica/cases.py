@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from importlib import resources
 
 from xcedu_crawler.replica import templates
@@ -22,13 +22,14 @@ from xcedu_crawler.replica.body import (
     nested,
     normalize_space,
     paragraph,
+    prose,
     raw_paragraph,
     script,
     signature,
     style,
     table,
 )
-from xcedu_crawler.replica.model import SHANGHAI, Article, Listing, detail_path, href
+from xcedu_crawler.replica.model import Article, Listing, detail_path, href, shanghai_time
 from xcedu_crawler.replica.site import NOT_FOUND_PAGE, EntryRecord, FailureRecord, PageRecord, Site
 
 SEED_HEADER_LINES = 3  # breadcrumb, title and info bar; the body follows
@@ -61,22 +62,14 @@ def add_special_cases(site: Site) -> None:
         add_case(site)
 
 
-def _moment(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=SHANGHAI)
-
-
 def _article(
     key: str, catnum: str, title: str, when: str, parts: tuple[Body, ...], **fields
 ) -> Article:
-    moment = _moment(when)
+    moment = shanghai_time(when, "%Y-%m-%d %H:%M:%S")
     return Article(
         path=detail_path(catnum, moment.date(), key), catnum=catnum, title=title, moment=moment,
         parts=parts, **fields,
     )  # fmt: skip
-
-
-def _prose(*texts: str) -> Body:
-    return Body(tuple(paragraph(text) for text in texts))
 
 
 def _add_page(
@@ -134,7 +127,7 @@ def _listed_with_fragment(site: Site) -> None:
     # Case 3: listed again under 县区动态 by a link with a #fragment: still one URL.
     article = _article(
         "fragment-linked", "003001", "许昌市教育局召开校园安全工作专题会议", "2022-03-04 15:30:00",
-        (_prose(
+        (prose(
             "3月4日下午，市教育局召开校园安全工作专题会议，分析研判当前校园安全形势。",
             "会议要求，各学校要全面排查校舍、消防、食品等方面的安全隐患，建立整改台账。",
             "会议强调，要加强校园周边综合治理，落实上下学时段“护学岗”制度。",
@@ -205,7 +198,7 @@ def _script_redirect(site: Site) -> None:
     target = _article(
         "redirect-target", "003003", "关于印发《许昌市中小学校园安全管理办法》的通知",
         "2022-02-16 16:20:00",
-        (_prose(
+        (prose(
             "各县（市、区）教育局，市直各学校：",
             "现将《许昌市中小学校园安全管理办法》印发给你们，请认真遵照执行。",
             "各学校要完善突发事件应急预案，每学期至少组织两次应急疏散演练。",
@@ -252,7 +245,7 @@ def _server_error_then_ok(site: Site) -> None:
     article = _article(
         "flaky", "003002", "【通知】关于做好2022年春季学期学生资助工作的通知",
         "2022-03-03 11:02:00",
-        (_prose(
+        (prose(
             "各县（市、区）教育局，市直各学校：",
             "为确保家庭经济困难学生资助政策应享尽享，"
             "现就做好2022年春季学期学生资助工作通知如下。",
@@ -280,7 +273,7 @@ def _cut_connection(site: Site) -> None:
     # Case 12: a real page, but the connection closes after part of the declared body, every time.
     article = _article(
         "cut", "003004", "建安区召开2022年中招考试工作会议", "2022-03-05 10:00:00",
-        (_prose("3月5日，建安区教育局召开2022年中招考试工作会议。",
+        (prose("3月5日，建安区教育局召开2022年中招考试工作会议。",
                 "会议对今年的中招考试工作进行了安排部署。"),),
         date_style="dash_minute", source="建安区教育局", template="old", encoding="utf-8",
     )  # fmt: skip
@@ -362,7 +355,7 @@ def _robots_disallowed(site: Site) -> None:
     # Case 16: an entry under /jyj/private/, which robots.txt disallows; served all the same.
     article = _article(
         "private", "003001", "许昌市教育局内部工作简报（第3期）", "2022-02-28 09:00:00",
-        (_prose("本期简报刊登全市教育系统近期重点工作进展情况。"),),
+        (prose("本期简报刊登全市教育系统近期重点工作进展情况。"),),
         date_style="dash_minute", source="许昌市教育局办公室", template="old", encoding="utf-8",
     )  # fmt: skip
     path = f"/jyj/private/{article.list_date:%Y%m%d}/{article.path.rsplit('/', 1)[1]}"

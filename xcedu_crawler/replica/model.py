@@ -24,6 +24,12 @@ COLUMN_NAMES = dict(COLUMNS)
 # A fixed offset, not zoneinfo: Asia/Shanghai has kept +08:00 all through the replica's dates.
 SHANGHAI = timezone(timedelta(hours=8))
 
+
+def shanghai_time(text: str, fmt: str) -> datetime:
+    """TEXT, written in FMT, as a time in Asia/Shanghai."""
+    return datetime.strptime(text, fmt).replace(tzinfo=SHANGHAI)
+
+
 # How a page writes its publication time, and how precise that is.
 DATE_STYLES: dict[str, tuple[Callable[[datetime], str], str]] = {
     "dash_minute": (lambda m: f"{m:%Y-%m-%d %H:%M}", "minute"),
