@@ -23,6 +23,7 @@ from xcedu_crawler.replica.body import (
 )
 from xcedu_crawler.replica.documents import document_reply
 from xcedu_crawler.replica.model import (
+    META_FORMATS,
     SHANGHAI,
     Listing,
     Published,
@@ -53,7 +54,7 @@ from xcedu_crawler.replica.vocabulary import (
 _ROBOTS = Reply(200, "text/plain", b"User-agent: *\nDisallow: /search/\n")
 
 # How both families write a date, next to the title and in the PubDate meta alike.
-DATE_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+DATE_FORMATS = META_FORMATS
 
 # Ordinary announcements are older than the special cases, which stay on the first list pages.
 NEWEST_ORDINARY_DAY = date(2022, 2, 28)

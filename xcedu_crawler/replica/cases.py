@@ -72,14 +72,6 @@ def _article(
     )  # fmt: skip
 
 
-def _add_page(
-    site: Site, case: str, key: str, article: Article, *extra_links: tuple[str, str]
-) -> None:
-    """Add ARTICLE as Site.add_page does, known as KEY among the special articles."""
-    site.add_page(case, article, *extra_links)
-    site.special_articles[key] = article
-
-
 def _seed_body() -> Body:
     text = resources.files(__package__).joinpath("data/seed-page.txt").read_text(encoding="utf-8")
     blocks: list[Block] = []
@@ -98,7 +90,7 @@ def _seed_page(site: Site) -> None:
         (_seed_body(),),
         date_style="dash_minute", source=None, template="old", encoding="utf-8",
     )  # fmt: skip
-    _add_page(site, "1 seed page", "seed", article)
+    site.add_page("1 seed page", article, key="seed")
 
 
 def _cross_listed_with_tracking_query(site: Site) -> None:
@@ -117,9 +109,9 @@ def _cross_listed_with_tracking_query(site: Site) -> None:
         date_style="slash_second", source="市教育局基础教育科", template="new-h1", encoding="gbk",
         meta=True, labels=("信息来源", "发布时间", ":"),
     )  # fmt: skip
-    _add_page(
-        site, "2 cross-listed, 3 tracking query", "cross-listed", article,
-        ("003003", article.path), ("003004", article.path + TRACKING_QUERY),
+    site.add_page(
+        "2 cross-listed, 3 tracking query", article,
+        ("003003", article.path), ("003004", article.path + TRACKING_QUERY), key="cross-listed",
     )  # fmt: skip
 
 
@@ -134,8 +126,8 @@ def _listed_with_fragment(site: Site) -> None:
         ),),
         date_style="cn_minute", source="市教育局安全稳定科", template="old", encoding="gbk-lying",
     )  # fmt: skip
-    _add_page(
-        site, "3 fragment link", "fragment-linked", article, ("003004", article.path + FRAGMENT)
+    site.add_page(
+        "3 fragment link", article, ("003004", article.path + FRAGMENT), key="fragment-linked"
     )
 
 
@@ -255,7 +247,7 @@ def _server_error_then_ok(site: Site) -> None:
     )  # fmt: skip
     page = site.article_responder(article)
     error = templates.html_reply(templates.server_error_page(), "utf-8", status=500)
-    _add_page(site, "10 HTTP 500 then OK", "flaky", article)
+    site.add_page("10 HTTP 500 then OK", article, key="flaky")
     site.serve(article.path, lambda attempt: error if attempt == 1 else page(attempt))
 
 
@@ -310,7 +302,7 @@ def _two_page_article(site: Site) -> None:
         date_style="dash_minute", source="许昌市招生考试中心", template="new-div", encoding="utf-8",
         labels=("来源", "发布时间", "："),
     )  # fmt: skip
-    _add_page(site, "13 two-page article", "two-page", article)
+    site.add_page("13 two-page article", article, key="two-page")
 
 
 def _image_only_body(site: Site) -> None:
@@ -325,7 +317,7 @@ def _image_only_body(site: Site) -> None:
         )),),
         date_style="dash_minute", source="许昌市教育局办公室", template="old", encoding="gbk",
     )  # fmt: skip
-    _add_page(site, "14 image-only body", "scanned", article)
+    site.add_page("14 image-only body", article, key="scanned")
 
 
 def _attachments(site: Site) -> None:
@@ -348,7 +340,7 @@ def _attachments(site: Site) -> None:
         attachments=tuple((uploads + name, name) for name in (scores, health, review, notice)),
         labels=("信息来源", "信息时间", "："),
     )  # fmt: skip
-    _add_page(site, "15 attachments", "attachments", article)
+    site.add_page("15 attachments", article, key="attachments")
 
 
 def _robots_disallowed(site: Site) -> None:
@@ -414,4 +406,4 @@ def _markup_showcase(site: Site) -> None:
         "2022-02-14 10:30:00", (body,),
         date_style="dash_minute", source="市教育局基础教育科", template="old", encoding="gbk",
     )  # fmt: skip
-    _add_page(site, "body markup showcase", "markup", article)
+    site.add_page("body markup showcase", article, key="markup")

@@ -40,7 +40,8 @@ DATE_STYLES: dict[str, tuple[Callable[[datetime], str], str]] = {
 }
 NO_DATE = "none"  # no date anywhere on the page: the list date stands
 META_DATE = "meta"  # date (and source) only in the head's PubDate / contentSource meta
-_META_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+# How the head's PubDate meta writes a time, by precision.
+META_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
 
 ENCODINGS = ("utf-8", "gbk", "gbk-lying")  # gbk-lying: GBK bytes under a charset=utf-8 header
 TEMPLATES = ("old", "new-h1", "new-div")
@@ -128,14 +129,14 @@ class Article:
         if not self.meta or self.date_style == NO_DATE:
             return None
         precision = "minute" if self.date_style == META_DATE else self.published().precision
-        return self.moment.strftime(_META_FORMATS[precision])
+        return self.moment.strftime(META_FORMATS[precision])
 
     def published(self) -> Published:
         """What a correct crawl stores as the publication time."""
         if self.date_style == NO_DATE:
             return list_date_published(self.list_date)
         if self.date_style == META_DATE:
-            raw = self.moment.strftime(_META_FORMATS["minute"])
+            raw = self.moment.strftime(META_FORMATS["minute"])
             return Published(raw, iso_at_precision(self.moment, "minute"), "minute")
         render, precision = DATE_STYLES[self.date_style]
         return Published(render(self.moment), iso_at_precision(self.moment, precision), precision)

@@ -128,13 +128,18 @@ class Site:
     def add_listing(self, listing: Listing) -> None:
         self.listings[listing.catnum].append(listing)
 
-    def add_page(self, case: str, article: Article, *extra_links: tuple[str, str]) -> None:
-        """Serve ARTICLE, list it in its column and at EXTRA_LINKS (catnum, link), and expect it."""
+    def add_page(
+        self, case: str, article: Article, *extra_links: tuple[str, str], key: str | None = None
+    ) -> None:
+        """Serve ARTICLE, list it in its column and at EXTRA_LINKS (catnum, link), and expect it;
+        KEY names it among the special articles."""
         self.serve_article(article)
         links = [(article.catnum, article.path), *extra_links]
         for catnum, link in links:
             self.add_listing(Listing(catnum, link, article.title, article.list_date))
         self.page_records.append(PageRecord(case, article, tuple(catnum for catnum, _ in links)))
+        if key is not None:
+            self.special_articles[key] = article
 
     def add_ordinary(self, catnum: str, day: date) -> None:
         """Add the next ordinary announcement of column CATNUM, dated DAY."""

@@ -207,13 +207,17 @@ def _renamed_content(body_html: str) -> str:
     return f'<div class="article-content-v2">{body_html}</div>'
 
 
+def _attachment_links(article: Article, separator: str) -> str:
+    return separator.join(
+        f'<a href="{escape(href(path))}" target="_blank">{escape(name, quote=False)}</a>'
+        for path, name in article.attachments
+    )
+
+
 def _old_template(article: Article, part: int, drift: str | None) -> str:
     attachment_row = ""
     if article.attachments:
-        links = "<br>".join(
-            f'<a href="{escape(href(path))}" target="_blank">{escape(name, quote=False)}</a>'
-            for path, name in article.attachments
-        )
+        links = _attachment_links(article, "<br>")
         attachment_row = f'\n<tr><td class="ewb-attach">附件：{links}</td></tr>'
     source = escape(article.visible_source or "", quote=False)
     info_bar = "" if drift == NO_SOURCE else f'【信息来源:<span id="infoSource">{source}</span>】'
@@ -250,10 +254,7 @@ def _new_template(article: Article, part: int, drift: str | None) -> str:
     title_tag = "h1" if article.template == "new-h1" else "div"
     attachments = ""
     if article.attachments:
-        links = " ".join(
-            f'<a href="{escape(href(path))}" target="_blank">{escape(name, quote=False)}</a>'
-            for path, name in article.attachments
-        )
+        links = _attachment_links(article, " ")
         attachments = f'\n<div class="ewb-article-attach">附件：{links}</div>'
     title, body = escape(article.title, quote=False), article.parts[part].html
     content = (
