@@ -13,6 +13,7 @@ from parsel import Selector
 
 from xcedu_crawler.dates import find_date
 from xcedu_crawler.items import ListEntry
+from xcedu_crawler.pages.elements import inline_scripts
 from xcedu_crawler.sites import DATASTORE, SCRIPT_PAGER, SiteProfile
 from xcedu_crawler.text import normalize_space
 from xcedu_crawler.urls import canonical_url, is_http_url
@@ -71,11 +72,16 @@ class ListPage:
                     return name
         return None
 
+    @cached_property
+    def _scripts(self) -> str:
+        """The code of the page's inline scripts: where TRS and Hanweb keep pager and entries."""
+        return " ".join(inline_scripts(self.selector.root))
+
     def _entry_nodes(self) -> list[Selector]:
         if self.profile.list_family == DATASTORE:
             # In the column page the datastore is script text; a dataproxy reply is XML.
-            scripts = " ".join(self.selector.xpath("//script/text()").getall())
-            records = DATASTORE_RECORD.findall(scripts) + self.selector.xpath("//record/text()").getall()
+            records = DATASTORE_RECORD.findall(self._scripts)
+            records += self.selector.xpath("//record/text()").getall()
             return [node for record in records for node in Selector(text=record).css(self.profile.list_entry)]
         return self.selector.css(self.profile.list_entry)
 
@@ -109,8 +115,7 @@ class ListPage:
     def next_page(self, paging: dict[str, Any] | None = None) -> NextPage | None:
         """The next list page, or None on the last one (never the page itself)."""
         if self.profile.list_family == SCRIPT_PAGER:
-            scripts = " ".join(self.selector.xpath("//script[not(@src)]/text()").getall())
-            target = script_pager_next(scripts, self.url)
+            target = script_pager_next(self._scripts, self.url)
             return NextPage(target) if target else None
         if self.profile.list_family == DATASTORE:
             return self._next_datastore_page(paging or self._jpage_settings())
@@ -131,8 +136,7 @@ class ListPage:
 
     def _jpage_settings(self) -> dict[str, Any] | None:
         """The paging a Hanweb column page sets up: total, per page, proxy URL, form fields."""
-        scripts = " ".join(self.selector.xpath("//script[not(@src)]/text()").getall())
-        found = {name: pattern.search(scripts) for name, pattern in JPAGE_SETTING.items()}
+        found = {name: pattern.search(self._scripts) for name, pattern in JPAGE_SETTING.items()}
         if not all(found.values()):
             return None
         return {
