@@ -191,6 +191,7 @@ def test_known_listings_remember_the_list_entry(archive):
 
 def test_a_killed_run_is_closed_as_failed_by_the_next(archive):
     killed = archive.start_run("incremental")
+    assert archive.close_interrupted_runs() == 1
     archive.start_run("catch-up")
     assert archive.db["crawl_runs"].get(killed)["status"] == "failed"
     assert archive.last_run()["id"] == killed

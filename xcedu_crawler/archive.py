@@ -714,14 +714,22 @@ class Archive:
 
     # Runs
 
-    def start_run(self, mode: str, now: str | None = None) -> int:
-        """Log a new run; runs left `running` by a killed process are closed as failed first."""
-        now = now or utc_now()
+    def close_interrupted_runs(self) -> int:
+        """Close as failed the runs left `running` by a killed process; call it holding the lock.
+
+        Done before the next run is planned, so that the plan sees the killed run and
+        catches up on what it missed.
+        """
         with self.db.atomic():
-            self.db.execute(
+            return self.db.execute(
                 "UPDATE crawl_runs SET status = 'failed', reason = 'interrupted: the process ended "
                 "before the run finished' WHERE status = 'running'"
-            )
+            ).rowcount
+
+    def start_run(self, mode: str, now: str | None = None) -> int:
+        """Log a new run, `running` until `finish_run`."""
+        now = now or utc_now()
+        with self.db.atomic():
             return self.db["crawl_runs"].insert(
                 {"started_at": now, "status": "running", "mode": mode}
             ).last_pk
@@ -749,7 +757,7 @@ class Archive:
             )
 
     def last_run(self) -> dict[str, Any] | None:
-        """The newest run that is not running now."""
+        """The newest run that is not running now (a running one may be another process's)."""
         rows = list(
             self.db["crawl_runs"].rows_where("status != 'running'", order_by="id desc", limit=1)
         )

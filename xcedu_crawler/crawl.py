@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.settings import Settings
 
+from xcedu_crawler.run import ArchiveRun, RunOutcome
 from xcedu_crawler.spiders.xcedu import XceduSpider
 
 
@@ -18,17 +20,22 @@ def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     return settings
 
 
-def run_crawl(overrides: dict[str, Any] | None = None, **spider_kwargs: Any) -> dict[str, Any]:
+def run_crawl(overrides: dict[str, Any] | None = None, **spider_kwargs: Any) -> RunOutcome | None:
     """Crawl to the end in a new reactor; callable once per process, as Scrapy's own `crawl`.
 
-    Returns the crawl's stats (`xcedu/run_id` names its crawl_runs row), or {} when the
-    crawl could not start (bad settings, unknown site profile): the log says why.
+    Returns how the run ended, or None when the crawl could not start (bad settings, unknown
+    site profile): the log says why.
     """
     process = AsyncCrawlerProcess(project_settings(overrides))
     crawler = process.create_crawler(XceduSpider)
     process.crawl(crawler, **spider_kwargs)
     process.start()
+    return outcome_of(crawler)
+
+
+def outcome_of(crawler: Crawler) -> RunOutcome | None:
+    """How CRAWLER's run ended, or None when it never got as far as its archive."""
     try:
-        return crawler.stats.get_stats()
-    except RuntimeError:  # Scrapy's way of saying the crawl never started
-        return {}
+        return ArchiveRun.of(crawler).outcome
+    except (RuntimeError, NotConfigured):  # the extensions were never built
+        return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.items import ListEntry
@@ -22,20 +21,18 @@ class CrawlPlan:
     pending_files: dict[str, list[str]] = field(default_factory=dict)  # by referer
 
     @classmethod
-    def for_archive(cls, db_path: str, full: bool) -> CrawlPlan:
+    def for_archive(cls, archive: Archive, full: bool) -> CrawlPlan:
         """A full run when asked; otherwise incremental, unless the last run did not end `ok`.
 
         After a killed, partial or blocked run some list pages may never have been read,
         so the next run walks every list page again (catch-up), fetching only new entries.
+        A killed run counts only once its row is closed (`Archive.close_interrupted_runs`).
         """
         if full:
             return cls(FULL)
-        if not Path(db_path).exists():
-            return cls(CATCH_UP)
-        with Archive.open(db_path) as archive:
-            last_run = archive.last_run()
-            mode = INCREMENTAL if last_run and last_run["status"] == "ok" else CATCH_UP
-            return cls(mode, archive.known_listings(), archive.failed_urls(), archive.pending_files())
+        last_run = archive.last_run()
+        mode = INCREMENTAL if last_run and last_run["status"] == "ok" else CATCH_UP
+        return cls(mode, archive.known_listings(), archive.failed_urls(), archive.pending_files())
 
     def is_known(self, entry: ListEntry) -> bool:
         """Archived with the same list title and date; or, after an `ok` run, failed before.

@@ -6,12 +6,10 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
-from xcedu_crawler.archive import Archive, utc_now
-from xcedu_crawler.health import assess, coverage_key, measure
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.health import coverage_key
 from xcedu_crawler.items import (
     Announcement,
     ColumnListing,
@@ -21,6 +19,7 @@ from xcedu_crawler.items import (
     RawAnnouncement,
 )
 from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
+from xcedu_crawler.run import ArchiveRun, is_write_error
 from xcedu_crawler.urls import url_key
 
 logger = logging.getLogger(__name__)
@@ -72,35 +71,39 @@ class NormalizePipeline:
 
 
 class StorePipeline:
-    """Writes announcements, column listings and failures to the archive; logs the run."""
+    """Writes announcements, column listings and failures to the archive that ArchiveRun opened.
 
-    def __init__(self, crawler: Crawler, db_path: str):
-        self.crawler = crawler
+    An item that cannot be stored becomes a `store_error` failure (the run is then
+    `partial`); a write error of the disk or database stops the crawl (ArchiveRun).
+    """
+
+    def __init__(self, crawler: Crawler, run: ArchiveRun):
         self.stats = crawler.stats
-        self.db_path = db_path
+        self.run = run
         self.archive: Archive | None = None
-        self.run_id: int | None = None
         # Columns listing a URL whose announcement is not archived yet, by URL key.
         self.pending_columns: dict[str, set[str]] = defaultdict(set)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        db_path = crawler.settings.get("XCEDU_DB")
-        if not db_path:
-            raise NotConfigured("XCEDU_DB is empty: no archive to store into")
-        return cls(crawler, db_path)
+        return cls(crawler, ArchiveRun.of(crawler))
 
     def open_spider(self) -> None:
-        self.archive = Archive.open(self.db_path)
-        plan = getattr(self.crawler.spider, "plan", None)
-        mode = plan.mode if plan else "full"
-        self.stats.set_value("xcedu/mode", mode)
-        self.run_id = self.archive.start_run(mode)
-        self.stats.set_value("xcedu/run_id", self.run_id)
-        logger.info("Archiving into %s (run %d, %s)", self.db_path, self.run_id, mode)
+        self.archive = self.run.open()
 
     def process_item(self, item: Any) -> Any:
+        if self.archive is None or self.run.write_error:
+            # Refused, or stopping after a write error: nothing more is written, and the
+            # next run catches up on what this one did not store.
+            self.stats.inc_value("xcedu/not_stored")
+            return item
+        try:
+            self._write(item)
+        except Exception as exc:  # noqa: BLE001 - any item that cannot be stored is recorded
+            self._not_stored(item, exc)
+        return item
+
+    def _write(self, item: Any) -> None:
         if isinstance(item, Announcement):
             self._store(item)
             self._store_files(item)
@@ -113,7 +116,19 @@ class StorePipeline:
             self.archive.clear_failures([item.url])
         elif isinstance(item, Failure):
             self._record_failure(item)
-        return item
+
+    def _not_stored(self, item: Any, exc: Exception) -> None:
+        url = getattr(item, "url", None) or getattr(item, "referer", "?")
+        if is_write_error(exc):
+            self.run.failed_to_write(f"the archive (storing {url})", exc)
+            return
+        # One line, never the item itself: its repr holds whole raw pages.
+        detail = f"could not be stored: {type(exc).__name__}: {exc}"
+        logger.error("%s %s", url, detail)
+        try:
+            self._record_failure(Failure(url, "store_error", detail))
+        except Exception as second:  # noqa: BLE001 - the archive itself is failing now
+            self.run.failed_to_write(f"the archive (recording {url})", second)
 
     def _record_failure(self, failure: Failure) -> None:
         self.archive.record_failure(failure.url, failure.reason, failure.detail)
@@ -134,49 +149,3 @@ class StorePipeline:
                     item.columns.append(column)
         outcome = self.archive.store(item)
         self.stats.inc_value(f"xcedu/{outcome}")
-
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        # Finished here rather than in close_spider, which runs before the close reason is known.
-        if self.archive is None:
-            return
-        stats = self.stats.get_stats()
-        health = measure(stats)
-        warnings = assess(health, self.archive.recent_health())
-        for warning in warnings:
-            logger.warning("Run health: %s", warning)
-        status, why = self.run_status(stats, reason, warnings)
-        counts = {
-            "new": stats.get("xcedu/new", 0),
-            "updated": stats.get("xcedu/updated", 0),
-            "unchanged": stats.get("xcedu/unchanged", 0),
-            "failed": stats.get("xcedu/failed", 0),
-            "requests": stats.get("downloader/request_count", 0),
-        }
-        self.archive.finish_run(
-            self.run_id,
-            status,
-            counts,
-            {**stats, "finish_reason": reason, "finish_time": utc_now()},
-            reason=why,
-            health=health,
-        )
-        self.archive.close()
-        self.archive = None
-        logger.info("Run %d %s: %s%s", self.run_id, status, counts, f" ({why})" if why else "")
-
-    def run_status(self, stats: dict[str, Any], reason: str, warnings: list[str]) -> tuple[str, str | None]:
-        """The run's status and, unless it is `ok`, why."""
-        if stats.get("xcedu/blocked_hosts", 0):
-            return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
-        failed_lists = stats.get("xcedu/failed_lists", 0)
-        if failed_lists and not stats.get("xcedu/list_pages", 0):
-            return "failed", "no list page could be read"
-        problems = []
-        if failed_lists:
-            problems.append(f"{failed_lists} list page(s) could not be read")
-        if reason != "finished":
-            problems.append(f"the crawl ended early ({reason})")
-        problems += warnings
-        if problems:
-            return "partial", "; ".join(problems)
-        return "ok", None

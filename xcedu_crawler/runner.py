@@ -3,51 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import fcntl
-import os
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commandline import default_db_path, files_dir_beside
 from xcedu_crawler.crawl import run_crawl
+from xcedu_crawler.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
 
-EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4}
-EXIT_LOCKED = 5  # another crawl of the same archive is running
 DEFAULT_KEEP_LOGS = 30
-
-
-class AlreadyRunning(RuntimeError):
-    pass
 
 
 def archive_path(db: str | None, settings_overrides: dict[str, str]) -> Path:
     """--db, else -s XCEDU_DB, else the XCEDU_DB environment variable, else the project default."""
     return Path(db or settings_overrides.get("XCEDU_DB") or default_db_path())
-
-
-def take_lock(db_path: Path) -> IO[str]:
-    """An exclusive lock beside the archive, held while the returned file stays open.
-
-    flock is released by the kernel when the process dies, even by SIGKILL, so a killed
-    run never leaves a stale lock behind.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_file = open(f"{db_path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held open
-    try:
-        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock_file.seek(0)
-        holder = lock_file.read().strip() or "unknown"
-        lock_file.close()
-        raise AlreadyRunning(f"another crawl of {db_path} is running (pid {holder})") from None
-    lock_file.seek(0)
-    lock_file.truncate()
-    lock_file.write(str(os.getpid()))
-    lock_file.flush()
-    return lock_file
 
 
 def new_log_file(log_dir: Path, keep: int) -> Path:
@@ -59,12 +30,12 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
     return log_dir / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
 
 
-def parse_pairs(pairs: list[str], option: str) -> dict[str, str]:
+def parse_pairs(pairs: list[str], option: str, parser: argparse.ArgumentParser) -> dict[str, str]:
     parsed = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            raise SystemExit(f"xcedu crawl: {option} takes NAME=VALUE, not {pair!r}")
+            parser.error(f"{option} takes NAME=VALUE, not {pair!r}")
         parsed[name] = value
     return parsed
 
@@ -73,17 +44,6 @@ def last_line(log_file: Path) -> str:
     """The log's last line: where a crawl that cannot start says why."""
     lines = log_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     return lines[-1] if lines else "no log written"
-
-
-def summary_line(run: dict, log_file: Path) -> str:
-    line = (
-        f"run {run['id']} {run['status']}: {run['new'] or 0} new, {run['updated'] or 0} updated, "
-        f"{run['unchanged'] or 0} unchanged, {run['failed'] or 0} failed, "
-        f"{run['requests'] or 0} requests ({run['mode']})"
-    )
-    if run["reason"]:
-        line += f"; {run['reason']}"
-    return f"{line}; log {log_file}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,31 +66,38 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.keep_logs < 1:
         parser.error("--keep-logs must be at least 1")
-    spider_args = parse_pairs(args.spider_args, "-a")
-    overrides = parse_pairs(args.settings, "-s")
+    spider_args = parse_pairs(args.spider_args, "-a", parser)
+    overrides = parse_pairs(args.settings, "-s", parser)
 
     db_path = archive_path(args.db, overrides)
+    log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
+    outcome = run_crawl(
+        {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
+         "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
+        **spider_args,
+    )
+    if outcome is None:
+        # The crawl stopped before its first step (bad settings, unknown site...).
+        outcome = record_start_failure(db_path, f"the crawl could not start: {last_line(log_file)}")
+    if outcome.status == "locked":
+        print(f"xcedu crawl: {outcome.reason}; exiting", file=sys.stderr)
+    else:
+        print(f"{outcome.summary()}; log {log_file}")
+    return outcome.exit_code
+
+
+def record_start_failure(db_path: Path, reason: str) -> RunOutcome:
+    """A `failed` run row for a crawl that never began, so that the run table shows it."""
     try:
         lock = take_lock(db_path)
     except AlreadyRunning as exc:
-        print(f"xcedu crawl: {exc}; exiting", file=sys.stderr)
-        return EXIT_LOCKED
+        return RunOutcome(None, "locked", reason=str(exc))
     try:
-        log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
-        stats = run_crawl(
-            {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
-             "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
-            **spider_args,
-        )
-        run_id = stats.get("xcedu/run_id")
         with Archive.open(db_path) as archive:
-            if run_id is None:
-                # The crawl stopped before its first step (bad settings, unknown site...).
-                run_id = archive.start_run("none")
-                archive.finish_run(run_id, "failed", {}, {},
-                                   reason=f"the crawl could not start: {last_line(log_file)}")
-            run = archive.db["crawl_runs"].get(run_id)
+            run_id = archive.start_run("none")
+            archive.finish_run(run_id, "failed", {}, {}, reason=reason)
+    except (sqlite3.Error, OSError) as exc:
+        return RunOutcome(None, "failed", reason=f"{reason}; and the archive cannot record it: {exc}")
     finally:
         lock.close()
-    print(summary_line(run, log_file))
-    return EXIT_CODES.get(run["status"], 1)
+    return RunOutcome(run_id, "failed", "none", reason)

@@ -1,15 +1,19 @@
 """Scrapy settings for xcedu-crawler: polite defaults, the pipelines and the XCEDU_* options."""
 
+import os
+
 BOT_NAME = "xcedu_crawler"
 SPIDER_MODULES = ["xcedu_crawler.spiders"]
 NEWSPIDER_MODULE = "xcedu_crawler.spiders"
+# `scrapy crawl` exits with the run's status, as `xcedu crawl` does.
+COMMANDS_MODULE = "xcedu_crawler.commands"
 
 # Which site profile to crawl (xcedu_crawler/sites/NAME.py) and, to point it at a mirror or
 # a replica, another base URL for the profile's column paths.
 XCEDU_SITE = "xuchang"
 XCEDU_BASE_URL = ""
-# The archive, and the folder for downloaded files beside it.
-XCEDU_DB = "data/xcedu.db"
+# The archive ($XCEDU_DB, as for every xcedu command), and the folder for downloaded files.
+XCEDU_DB = os.environ.get("XCEDU_DB") or "data/xcedu.db"
 XCEDU_FILES_DIR = "data/files"
 # Also download the images in announcement bodies (attachments always are).
 XCEDU_DOWNLOAD_IMAGES = False
@@ -26,6 +30,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 60
+# Attachments: larger and slower than pages, but bounded; a stalled one is tried twice at most.
+XCEDU_FILE_MAXSIZE = 200 * 1024 * 1024
+XCEDU_FILE_WARNSIZE = 50 * 1024 * 1024
+XCEDU_FILE_TIMEOUT = 300.0
+XCEDU_FILE_RETRY_TIMES = 1
 
 # Anti-crawler challenges (HTTP 412/521 script pages): each doubles the host's delay (to at
 # least XCEDU_CHALLENGE_DELAY seconds); this many in a row and the host is not asked again.
@@ -44,6 +53,13 @@ ITEM_PIPELINES = {
     "xcedu_crawler.pipelines.StorePipeline": 800,
 }
 
+EXTENSIONS = {
+    # The archive's one owner for the crawl: lock, run row, plan, outcome.
+    "xcedu_crawler.run.ArchiveRun": 0,
+}
+
+# Both consoles can run code inside the crawler from another process; off unless asked for.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -14,7 +14,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
 
 from xcedu_crawler.health import list_key
-from xcedu_crawler.incremental import CrawlPlan
 from xcedu_crawler.items import (
     ColumnListing,
     Failure,
@@ -28,6 +27,7 @@ from xcedu_crawler.middlewares import Blocked
 from xcedu_crawler.archive import utc_now
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry, announcement_from_parts
 from xcedu_crawler.pages.list_page import NextPage
+from xcedu_crawler.run import ArchiveRun
 from xcedu_crawler.sites import get_profile
 from xcedu_crawler.urls import canonical_url, file_extension, host_of
 
@@ -79,13 +79,15 @@ class XceduSpider(scrapy.Spider):
         )
         # Same site means one of the hosts the columns live on; anything else is external.
         spider.site_hosts = {host_of(url) for url in spider.column_urls}
-        spider.plan = CrawlPlan.for_archive(settings.get("XCEDU_DB"), spider.full)
         return spider
 
     def canonical(self, url: str) -> str:
         return canonical_url(url, self.tracking_keys)
 
     async def start(self) -> AsyncIterator[Any]:
+        # Planned by ArchiveRun once it holds the archive's lock, so that a run killed a
+        # moment ago counts.
+        self.plan = ArchiveRun.of(self.crawler).plan
         for url in self.column_urls:
             yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
         # Downloads that failed last time are tried again, whatever the lists say.
