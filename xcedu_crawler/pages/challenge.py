@@ -35,7 +35,8 @@ MAX_CHALLENGE_TEXT_BYTES = 300  # visible text: none, or a "please enable JavaSc
 WAF_CHALLENGE_COOKIES = frozenset({
     "__jsluid", "__jsluid_s", "__jsluid_h", "__jsl_clearance", "__jsl_clearance_s",  # Jiasule
     "acw_sc__v2", "acw_sc__v3",  # Alibaba Cloud WAF
-    "FSSBBIl1UgzbN7N80S", "FSSBBIl1UgzbN7N80T", "FSSBBIl1UgzbN7N443S", "FSSBBIl1UgzbN7N443T",  # Ruishu
+    # Ruishu: the S cookie comes in the headers, the T one from its script.
+    "FSSBBIl1UgzbN7N80S", "FSSBBIl1UgzbN7N80T", "FSSBBIl1UgzbN7N443S", "FSSBBIl1UgzbN7N443T",
     "yunsuo_session_verify", "security_session_verify", "security_session_mid_verify",  # Yunsuo
     "safedog-flow-item",  # Safedog
 })  # fmt: skip
@@ -48,7 +49,7 @@ _NOT_TEXT = re.compile(
 
 # Undoing what obfuscators do to hide names, so that the patterns below see them:
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})")  # '\x63\x6f…' for 'co…'
-_CONCATENATION = re.compile(r"""(["'])\s*\+\s*["']""")  # "coo"+"kie"
+_CONCATENATION = re.compile(r"""["']\s*\+\s*["']""")  # "coo"+"kie"
 _BRACKET_ACCESS = re.compile(r"""\[\s*["']([\w$]+)["']\s*\]""")  # document['cookie']
 _ATOB = re.compile(r"""atob\(\s*["']([A-Za-z0-9+/=]+)["']\s*\)""")  # eval(atob('ZG9j…'))
 
