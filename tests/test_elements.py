@@ -51,3 +51,9 @@ def test_links_have_an_href_stripped(selector):
 
 def test_inline_scripts_leave_out_external_ones(selector):
     assert inline_scripts(selector.root) == ["var pager = 1;", 'document.write("脚本")']
+
+
+def test_texts_of_elements_nested_deeper_than_python_recurses():
+    # 1,500 levels: within the 2,048 libxml2 keeps.
+    page = Selector(text="<div>" * 1500 + "深<script>x</script>处" + "</div>" * 1500)
+    assert texts(page.root) == ["深", "处"]

@@ -60,3 +60,59 @@ def test_list_page(name):
 
 def test_there_are_fixtures_of_both_kinds():
     assert len(fixture_names("detail")) >= 10 and len(fixture_names("list")) >= 2
+
+
+def nested_divs(depth: int, inner_html: str) -> str:
+    return "<div>" * depth + inner_html + "</div>" * depth
+
+
+def deep_detail_page(depth: int) -> DetailPage:
+    article = nested_divs(depth, "<p>深处的段落。</p>")
+    body = f'<h1 class="ewb-article-title">深页</h1><div id="mainContent">{article}</div>'
+    response = HtmlResponse(
+        "http://jyj.xuchang.gov.cn/jyj/003001/1.html",
+        body=f"<html><head><title>深页</title></head><body>{body}</body></html>".encode(),
+        encoding="utf-8",
+    )
+    return DetailPage(response.selector, response.url, PROFILE)
+
+
+def read_every_field(page: DetailPage) -> None:
+    fields = ("title", "source", "dates", "paragraphs", "images", "attachments", "next_part_url",
+              "redirect_url", "is_not_found", "provenance")  # fmt: skip
+    for field in fields:
+        getattr(page, field)
+
+
+def test_a_detail_page_nested_deeper_than_python_recurses_gives_its_paragraph():
+    page = deep_detail_page(1500)
+    read_every_field(page)
+    assert (page.title, page.paragraphs) == ("深页", ["深处的段落。"])
+
+
+def test_a_detail_page_nested_deeper_than_libxml2_keeps_raises_nothing():
+    page = deep_detail_page(10_000)
+    read_every_field(page)
+    # libxml2 stops building the tree at 2,048 levels (parsel asks it for huge trees):
+    # the paragraph is only found if this lxml kept it.
+    kept = "深处的段落。" in "".join(page.selector.root.itertext())
+    assert page.title == "深页"
+    assert page.paragraphs == (["深处的段落。"] if kept else [])
+
+
+@pytest.mark.parametrize("depth", [1500, 10_000])
+def test_a_list_page_nested_deeply_raises_nothing(depth):
+    entry = (
+        '<li class="ewb-list-node"><a href="1.html" title="深处的条目">深处的条目</a>'
+        '<span class="ewb-list-date">2022-02-07</span></li>'
+    )
+    column = '<div class="ewb-column-title">工作动态</div>'
+    html = f"<html><body>{column}{nested_divs(depth, f'<ul>{entry}</ul>')}</body></html>"
+    url = "http://jyj.xuchang.gov.cn/jyj/003001/moreinfo.html"
+    response = HtmlResponse(url, body=html.encode(), encoding="utf-8")
+    page = ListPage(response.selector, response.url, PROFILE)
+    kept = "深处的条目" in "".join(response.selector.root.itertext())
+    assert kept or depth > 2048
+    assert page.column == "工作动态"
+    assert [entry.title for entry in page.entries] == (["深处的条目"] if kept else [])
+    assert (page.next_page(), page.total_pages) == (None, None)

@@ -212,3 +212,31 @@ def test_extract_paragraphs(inner_html, expected):
 def test_extract_images(inner_html, expected):
     page_url = "http://jyj.xuchang.gov.cn/jyj/003001/20220207/2b1c-9e.html"
     assert extract_images(content(inner_html), page_url) == expected
+
+
+def nested(tag: str, depth: int, inner_html: str) -> str:
+    return f"<{tag}>" * depth + inner_html + f"</{tag}>" * depth
+
+
+@pytest.mark.parametrize(
+    ("inner_html", "expected"),
+    [
+        # 1,500 levels: deeper than Python recurses, within the 2,048 libxml2 keeps.
+        pytest.param(nested("div", 1500, "深处的段落"), ["深处的段落"], id="divs"),
+        pytest.param(nested("span", 1500, "深处的段落"), ["深处的段落"], id="spans"),
+        pytest.param(
+            nested("span", 1500, "甲<br>乙") + "丙<p>丁</p>", ["甲", "乙丙", "丁"], id="spans-then-blocks"
+        ),
+        pytest.param(
+            nested("table", 400, "<tr><td>格</td><td>子</td></tr>"), ["格 | 子"], id="tables-in-one-row"
+        ),
+        pytest.param(
+            "<table>" + "<tr><td>外<table>" * 300 + "<tr><td>内</td><td>格</td></tr>"
+            + "</table></td></tr>" * 300 + "</table>",
+            ["外 " * 300 + "内 | 格"],
+            id="tables-in-cells",
+        ),
+    ],
+)  # fmt: skip
+def test_extract_paragraphs_of_deeply_nested_elements(inner_html, expected):
+    assert extract_paragraphs(content(inner_html)) == expected

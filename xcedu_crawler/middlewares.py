@@ -8,7 +8,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 
 from xcedu_crawler.encoding import choose_encoding
-from xcedu_crawler.pages.challenge import is_challenge
+from xcedu_crawler.pages.challenge import Headers, is_challenge
 from xcedu_crawler.urls import host_of
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class ChallengeMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         host = host_of(request.url)
-        if not is_challenge(response.status, response.body):
+        if not is_challenge(response.status, _header_values(response), response.body):
             self.consecutive[host] = 0
             return response
         self.consecutive[host] = self.consecutive.get(host, 0) + 1
@@ -98,3 +98,11 @@ class ChallengeMiddleware:
 
     def _not_asked(self, host: str) -> Blocked:
         return Blocked(f"not asked: {host} answered {self.limit} challenges in a row")
+
+
+def _header_values(response: Response) -> Headers:
+    """RESPONSE's headers as is_challenge() reads them: lower-case names, decoded values."""
+    return {
+        name.decode("latin-1").lower(): [value.decode("latin-1") for value in values]
+        for name, values in response.headers.items()
+    }

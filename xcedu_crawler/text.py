@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from lxml.etree import _Element
@@ -32,6 +33,9 @@ HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
 _CELL_TAGS = ("td", "th")
 _CELL_SEPARATOR = " | "
 
+# A step of the paragraph walk: text to add, an element to visit, or a step to run.
+_Task = str | _Element | Callable[[], None]
+
 
 def normalize_space(text: str) -> str:
     """Strip whitespace at both ends and turn every inner run of it into one ASCII space."""
@@ -58,7 +62,9 @@ def is_cut(text: str) -> bool:
 
 def extract_paragraphs(container: Selector) -> list[str]:
     """The body paragraphs of a content element, by the contract's paragraph rules."""
-    return _paragraphs_of(container.root)
+    collector = _ParagraphCollector()
+    collector.collect(container.root)
+    return collector.paragraphs
 
 
 def extract_images(container: Selector, base_url: str) -> list[str]:
@@ -70,30 +76,46 @@ def extract_images(container: Selector, base_url: str) -> list[str]:
 
 
 class _ParagraphCollector:
-    """Walks an lxml tree, cutting its text into paragraphs at block elements and <br>.
+    """Walks an lxml tree, cutting its text into paragraphs at block elements and <br>, each
+    table row one paragraph of its cells.
 
     Hand-written because no library splits text at block boundaries: itertext() and
-    XPath string() run the text of adjacent blocks together.
+    XPath string() run the text of adjacent blocks together. It walks with a stack of
+    its own, not by recursion: a page may nest elements deeper (libxml2 keeps up to
+    2,048 levels) than Python's recursion limit allows.
     """
 
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
         self._run: list[str] = []
+        # While a table cell is read: the paragraphs and run of what holds its row, innermost last.
+        self._outside_cells: list[tuple[list[str], list[str]]] = []
+        self._open_rows: list[list[str]] = []  # the cells read so far of each, innermost last
+
+    def collect(self, container: _Element) -> None:
+        """Adds the paragraphs of CONTAINER's content (not of its tail)."""
+        self._add_text(container.text)
+        pending: list[_Task] = []  # what is still to do, next last
+        _push_children(container, pending)
+        while pending:
+            task = pending.pop()
+            if isinstance(task, str):
+                self._run.append(task)
+            elif isinstance(task, _Element):
+                self._visit(task, pending)
+            else:
+                task()
+        self.end_paragraph()
 
     def end_paragraph(self) -> None:
+        if not self._run:
+            return
         paragraph = normalize_space("".join(self._run))
         self._run.clear()
         if paragraph:
             self.paragraphs.append(paragraph)
 
-    def visit_content(self, element: _Element) -> None:
-        self._add_text(element.text)
-        for child in element:
-            self._visit(child)
-            # A child's tail is text of this element, after the child.
-            self._add_text(child.tail)
-
-    def _visit(self, element: _Element) -> None:
+    def _visit(self, element: _Element, pending: list[_Task]) -> None:
         # Comments and processing instructions have a non-string tag; their text is not content.
         if not isinstance(element.tag, str) or element.tag in HIDDEN_TAGS:
             return
@@ -101,17 +123,35 @@ class _ParagraphCollector:
             self.end_paragraph()
         elif element.tag == "tr":
             self.end_paragraph()
-            self._add_row(element)
-        elif element.tag in BLOCK_TAGS:
-            self.end_paragraph()
-            self.visit_content(element)
-            self.end_paragraph()
+            self._open_rows.append([])
+            pending.append(self._end_row)
+            # Only a row's cells are read: text between them is in none.
+            for cell in element.iterchildren(*_CELL_TAGS, reversed=True):
+                pending.append(self._end_cell)
+                _push_children(cell, pending)
+                if cell.text:
+                    pending.append(cell.text)
+                pending.append(self._start_cell)
         else:
-            self.visit_content(element)
+            if element.tag in BLOCK_TAGS:
+                self.end_paragraph()
+                pending.append(self.end_paragraph)
+            _push_children(element, pending)
+            self._add_text(element.text)
 
-    def _add_row(self, row: _Element) -> None:
+    def _start_cell(self) -> None:
+        self._outside_cells.append((self.paragraphs, self._run))
+        self.paragraphs, self._run = [], []
+
+    def _end_cell(self) -> None:
+        self.end_paragraph()
         # A cell's blocks and <br> lines are kept apart by one space within the cell.
-        cells = [" ".join(_paragraphs_of(cell)) for cell in row.iterchildren(*_CELL_TAGS)]
+        cell = " ".join(self.paragraphs)
+        self.paragraphs, self._run = self._outside_cells.pop()
+        self._open_rows[-1].append(cell)
+
+    def _end_row(self) -> None:
+        cells = self._open_rows.pop()
         if any(cells):
             # Normalised as a whole like every paragraph, so an empty cell reads "a | | b".
             self.paragraphs.append(normalize_space(_CELL_SEPARATOR.join(cells)))
@@ -121,8 +161,9 @@ class _ParagraphCollector:
             self._run.append(text)
 
 
-def _paragraphs_of(element: _Element) -> list[str]:
-    collector = _ParagraphCollector()
-    collector.visit_content(element)
-    collector.end_paragraph()
-    return collector.paragraphs
+def _push_children(element: _Element, pending: list[_Task]) -> None:
+    """Stacks ELEMENT's children to pop in document order, each one's tail (text of ELEMENT) after it."""
+    for child in element.iterchildren(reversed=True):
+        if child.tail:
+            pending.append(child.tail)
+        pending.append(child)

@@ -55,18 +55,21 @@ def texts(element: _Element) -> list[str]:
     """The text nodes within ELEMENT in document order, those of scripts left out (XPath's
     `.//text()[not(ancestor::script)]`, without an XPath evaluation)."""
     found: list[str] = []
-
-    def visit(node: _Element) -> None:
+    # A stack of its own, not recursion: pages nest deeper than Python's recursion limit.
+    pending: list[_Element | str] = [element]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            found.append(node)
+            continue
         if node.text:
             found.append(node.text)
-        for child in node:
+        for child in node.iterchildren(reversed=True):
+            if child.tail:
+                pending.append(child.tail)
             # Comments and processing instructions have a non-string tag; their text is not text.
             if isinstance(child.tag, str) and child.tag != "script":
-                visit(child)
-            if child.tail:
-                found.append(child.tail)
-
-    visit(element)
+                pending.append(child)
     return found
 
 
