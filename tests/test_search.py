@@ -231,6 +231,7 @@ MANY_WORDS = " ".join(f"词{number}" for number in range(33))
         (["search", "!!!", "--db", "DB"], 2, "has no word to look for"),
         (["search", "，。？", "--db", "DB"], 2, "has no word to look for"),
         (["search", MANY_WORDS, "--db", "DB"], 2, "has 33 different words; at most 32"),
+        (["search", '"' + "教" * 1001 + '"', "--db", "DB"], 2, "1001 characters long together; at most 1000"),
         (["search", "双减", "--db", "DB", "--limit", "99999999999999999999"], 2,
          "argument --limit: not a whole number from 1 to 100000: '99999999999999999999'"),
         (["search", "双减", "--db", "DB", "--limit", "-1"], 2, "not a whole number from 1 to 100000"),

@@ -23,7 +23,7 @@ from xcedu_crawler.commandline import (
     run_command,
     write_rows,
 )
-from xcedu_crawler.search import MAX_TERMS, query_terms, snippet
+from xcedu_crawler.search import MAX_QUERY_CHARACTERS, MAX_TERMS, query_terms, snippet
 
 SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
 PROGRESS_EVERY = 500
@@ -35,7 +35,8 @@ def search_main(argv: list[str] | None = None) -> int:
         "Find announcements containing every word of QUERY (Chinese words of any length, "
         '"quoted phrases"), best matches first, with a snippet marking the match. A word is '
         "found exactly where its text stands in a title, body or source, punctuation and all; "
-        f"a word of punctuation alone is left out; at most {MAX_TERMS} different words.",
+        f"a word of punctuation alone is left out; at most {MAX_TERMS} different words of "
+        f"{MAX_QUERY_CHARACTERS} characters together.",
         "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
     )
     command.add_argument("query", help="words to find, e.g. 双减 or '\"中招 政策\"'")
