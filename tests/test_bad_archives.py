@@ -1,4 +1,4 @@
-"""Archives that cannot be read or written, and exports that fail: one line, an exit code, nothing changed."""
+"""Unusable archives and failed exports: one line, an exit code, nothing changed."""
 
 from __future__ import annotations
 
@@ -190,10 +190,10 @@ def test_a_read_only_archive_is_read_and_refuses_writes_in_one_line(read_only_ar
         refused = command(*argv)
         assert refused.returncode == 1
         assert refused.stderr == f"xcedu {argv[0]}: {db_path} is read-only\n"
-    checked = subprocess.run(
-        [*as_user, sys.executable, "-c",
-         f"from xcedu_crawler.archive import check_archive_usable; print(check_archive_usable({str(db_path)!r}))"],
-        capture_output=True, text=True, check=True)
+    probe = ("from xcedu_crawler.archive import check_archive_usable; "
+             f"print(check_archive_usable({str(db_path)!r}))")
+    checked = subprocess.run([*as_user, sys.executable, "-c", probe],
+                             capture_output=True, text=True, check=True)
     assert checked.stdout == f"{db_path} is read-only\n"
     assert snapshot(db_path.parent) == before
 

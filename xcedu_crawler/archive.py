@@ -294,7 +294,7 @@ def _unwritable(path: Path) -> str | None:
         return f"{path} is read-only"
     # WAL mode keeps its -wal and -shm files beside the archive.
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"{path} is in a read-only folder ({path.parent}), where SQLite cannot keep its journal"
+        return f"{path} is in a read-only folder, where SQLite cannot keep its journal"
     return None
 
 

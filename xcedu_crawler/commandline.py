@@ -34,7 +34,7 @@ MAX_LIMIT = 100_000
 
 
 class CommandError(Exception):
-    """A missing or unusable archive, an unwritable file: one clear line, a non-zero exit, no traceback."""
+    """An unusable archive, an unwritable file: one clear line, a non-zero exit, no traceback."""
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -102,9 +102,10 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 @contextmanager
 def open_archive(path: str, writing: bool = False) -> Iterator[Archive]:
     """The archive at PATH, which must exist: as it is, or (WRITING) migrated for a change."""
+    if writing and not Path(path).exists():
+        # A command that changes an archive does not make a new one: the reader's complaint.
+        raise CommandError(check_archive_usable(path, writing=False))
     try:
-        if writing and not Path(path).exists():
-            raise ArchiveUnusable(f"no archive at {path} (run `xcedu crawl` first, or pass --db)")
         archive = Archive.open(path) if writing else Archive.open_for_reading(path)
     except ArchiveUnusable as exc:
         raise CommandError(str(exc)) from None

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         "xcedu demo --db /tmp/demo/demo.db",
     )
     command.add_argument("--db", default=DEFAULT_DEMO_DB,
-                         help=f"demo archive (default {DEFAULT_DEMO_DB}); replaced; its files go to files/ beside it")
+                         help=f"demo archive (default {DEFAULT_DEMO_DB}), replaced; its files go "
+                         "to files/ beside it")
     command.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
     args = command.parse_args(argv)
 
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "XCEDU_BASE_URL": server.base_url,
                 "XCEDU_DB": str(db_path),
-                # The default archive has a folder of its own, so these files/ are not the real archive's.
+                # The default demo archive has a folder of its own: these are not the real
+                # archive's files/.
                 "XCEDU_FILES_DIR": str(files_dir_beside(db_path)),
                 **LOOPBACK_CRAWL_SETTINGS,
                 "LOG_LEVEL": args.log_level,

@@ -39,7 +39,8 @@ def search_main(argv: list[str] | None = None) -> int:
         f"{MAX_QUERY_CHARACTERS} characters together.",
         "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
     )
-    command.add_argument("query", help="words to find, e.g. 双减 or '\"中招 政策\"'")
+    command.add_argument("query", help="words to find, e.g. 双减 or '中招 政策' (both) or "
+                         "'\"Type A\"' (a phrase, space and all)")
     add_db_option(command)
     add_filter_options(command)
     command.add_argument("--limit", type=count_from_1_to(MAX_LIMIT), default=20,
