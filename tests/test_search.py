@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import subprocess
 import sys
 import unicodedata
-from contextlib import nullcontext
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
@@ -209,6 +209,17 @@ def test_stats_count_per_column_per_month(capsys, db_path, rows):
     assert code == 0 and "2022-01" in table and "Top sources:" in table
 
 
+def exit_code(argv) -> int:
+    """What the command line exits with, whether argparse or the command itself ends it."""
+    try:
+        return cli.main(argv)
+    except SystemExit as exited:
+        return exited.code
+
+
+MANY_WORDS = " ".join(f"词{number}" for number in range(33))
+
+
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [
@@ -216,16 +227,44 @@ def test_stats_count_per_column_per_month(capsys, db_path, rows):
         (["search", "双减", "--db", "/nonexistent/x.db"], 1, "no archive at /nonexistent/x.db"),
         (["export", "--db", "/nonexistent/x.db"], 1, "no archive at"),
         (["stats", "--db", "/nonexistent/x.db"], 1, "no archive at"),
-        (["search", "   ", "--db", "DB"], 1, "has no word to look for"),
+        (["search", "   ", "--db", "DB"], 2, "has no word to look for"),
+        (["search", "!!!", "--db", "DB"], 2, "has no word to look for"),
+        (["search", "，。？", "--db", "DB"], 2, "has no word to look for"),
+        (["search", MANY_WORDS, "--db", "DB"], 2, "has 33 different words; at most 32"),
+        (["search", '"' + "教" * 1001 + '"', "--db", "DB"], 2, "1001 characters long together; at most 1000"),
+        (["search", "双减", "--db", "DB", "--limit", "99999999999999999999"], 2,
+         "argument --limit: not a whole number from 1 to 100000: '99999999999999999999'"),
+        (["search", "双减", "--db", "DB", "--limit", "-1"], 2, "not a whole number from 1 to 100000"),
+        (["search", "双减", "--db", "DB", "--limit", "0"], 2, "not a whole number from 1 to 100000"),
+        (["search", "双减", "--db", "DB", "--limit", "ten"], 2, "not a whole number from 1 to 100000"),
+        (["status", "--db", "DB", "--runs", "-1"], 2, "argument --runs: not a whole number from 1"),
+        (["export", "--db", "DB", "-o", "/nonexistent/dir/x.csv"], 1,
+         "cannot write /nonexistent/dir/x.csv: there is no folder /nonexistent/dir"),
     ],
 )
 def test_errors_are_one_clear_line(capsys, db_path, argv, code, message):
     argv = [str(db_path) if a == "DB" else a for a in argv]
-    with pytest.raises(SystemExit) if code == 2 else nullcontext():
-        got = cli.main(argv)
-        assert got == code
+    before = db_path.read_bytes()
+    assert exit_code(argv) == code
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+    assert db_path.read_bytes() == before
+
+
+def test_a_repeated_word_is_searched_once_and_many_repeats_are_no_error(capsys, db_path, rows):
+    assert set(search_ids(capsys, db_path, " ".join(["双减"] * 1000))) == containing(rows, "双减")
+
+
+def test_a_word_of_punctuation_alone_is_left_out(capsys, db_path, rows):
+    assert set(search_ids(capsys, db_path, "双减 !!! ，。？")) == containing(rows, "双减")
+
+
+def test_source_matches_its_text_literally_not_as_a_pattern(capsys, db_path, rows):
+    assert search_ids(capsys, db_path, "教育", "--source", "%") == []
+    assert search_ids(capsys, db_path, "教育", "--source", "_") == []
+    [source, *_] = sorted({row["source"] for row in rows if row["source"]})
+    assert set(search_ids(capsys, db_path, "教育", "--source", source)) == {
+        row["id"] for row in rows if source in (row["source"] or "")} & containing(rows, "教育")
 
 
 @pytest.mark.parametrize("name", ["crawl", "status", "search", "export", "stats", "reindex", "serve", "demo"])
@@ -268,3 +307,70 @@ async def test_datasette_search_box_finds_a_two_character_word_and_facets(db_pat
     years = {f["value"]: f["count"] for f in faceted.json()["facet_results"]["published_year"]["results"]}
     assert years == {"2022": sum(r["published_at"] >= "2022" for r in rows),
                      "2021": sum(r["published_at"] < "2022" for r in rows)}
+
+
+# Characters for texts where near misses abound: a few Chinese characters, ASCII that
+# makes `1=1`, and the punctuation and spaces a phrase must never bridge.
+CHINESE, ASCII, BREAKS = "教育工作会议", "1=aA", "。，、！？；：（）“”—\n 　.,;-"
+
+
+def punctuated(rng, length: int) -> str:
+    """Runs of Chinese and ASCII with punctuation and spaces between."""
+    return "".join(rng.choice(rng.choice((CHINESE, CHINESE, ASCII, BREAKS))) for _ in range(length))
+
+
+def exact_truth(archive, terms) -> set[int]:
+    """The ids whose title, body or source hold every term as a substring (NFKC, any case)."""
+    def fields(row):
+        return [unicodedata.normalize("NFKC", row[c] or "").lower() for c in ("title", "body", "source")]
+    folded = [unicodedata.normalize("NFKC", term).lower() for term in terms]
+    return {row["id"] for row in archive.db["announcements"].rows
+            if all(any(term in text for text in fields(row)) for term in folded)}
+
+
+def as_query(term: str) -> str:
+    return f'"{term}"' if any(char.isspace() for char in term) else term
+
+
+def test_a_phrase_matches_exactly_never_across_punctuation_or_fields(tmp_path):
+    rng = random.Random(12)
+    archive = Archive.open(tmp_path / "x.db")
+    try:
+        texts = []
+        for number in range(600):
+            title, source = punctuated(rng, rng.randint(4, 20)), punctuated(rng, rng.randint(0, 8))
+            paragraphs = [punctuated(rng, rng.randint(5, 60)) for _ in range(rng.randint(1, 3))]
+            archive.store(make(url=f"http://jyj.example.cn/{number}.html", title=title,
+                               source=source or None, paragraphs=paragraphs))
+            texts += [title, source, *paragraphs]
+        # Pieces of the texts themselves (found somewhere), across a break or not, and pieces
+        # joined from two texts (a phrase made across a boundary, found rarely if at all).
+        pieces = [text[start : start + rng.randint(1, 6)]
+                  for text in rng.sample(texts, 300) if text
+                  for start in [rng.randrange(len(text))]]
+        pieces += [a[-3:] + b[:3] for a, b in zip(rng.sample(texts, 200), rng.sample(texts, 200))]
+        terms = [piece.strip() for piece in pieces if any(char.isalnum() for char in piece)]
+        queries = [[term] for term in terms] + [rng.sample(terms, 2) for _ in range(100)]
+        queries += [["教育工作会议"], ["1=1"], ["教育", "1=1"], ["A=a"]]
+        found_some = 0
+        for query_terms in queries:
+            query = " ".join(as_query(term) for term in query_terms)
+            expected = exact_truth(archive, query_terms)
+            assert {row["id"] for row in archive.search(query, limit=10_000)} == expected, query
+            assert archive.count(query=query) == len(expected), query
+            found_some += bool(expected)
+        assert found_some > len(queries) / 2 and len(queries) > 500
+    finally:
+        archive.close()
+
+
+def test_a_phrase_never_bridges_a_sentence_end(tmp_path):
+    archive = Archive.open(tmp_path / "x.db")
+    try:
+        archive.store(make(url="http://jyj.example.cn/1.html", title="部署", paragraphs=["部署教育工作。会议要求1，1"]))
+        archive.store(make(url="http://jyj.example.cn/2.html", title="召开", paragraphs=["召开教育工作会议：1=1"]))
+        assert [row["id"] for row in archive.search("教育工作会议")] == [2]
+        assert [row["id"] for row in archive.search("1=1")] == [2]
+        assert len(archive.search("教育工作")) == 2
+    finally:
+        archive.close()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -185,6 +188,12 @@ def record_site(db: Database) -> None:
     db["announcements"].add_column("site", str)
 
 
+@migrations()
+def index_punctuation_and_spaces(db: Database) -> None:
+    # The index used to drop them, so a phrase matched across a sentence's end.
+    Archive(db).rebuild_search_index()
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -219,7 +228,8 @@ def announcement_filters(
         where.append("EXISTS (SELECT 1 FROM json_each(a.columns) WHERE value = :column)")
         params["column"] = column
     if source:
-        where.append("a.source LIKE '%' || :source || '%'")
+        # instr, not LIKE: a % or _ in the source asked for is text, not a wildcard.
+        where.append("instr(a.source, :source) > 0")
         params["source"] = source
     if since:
         where.append("a.published_at >= :since")
@@ -231,17 +241,93 @@ def announcement_filters(
     return where, params
 
 
+class ArchiveUnusable(Exception):
+    """The path given as an archive cannot serve as one; the message says why, in one line."""
+
+
+def check_archive_usable(path: str | Path, *, writing: bool = True) -> str | None:
+    """Why PATH cannot be used as an archive, in one line; None when it can.
+
+    Nothing is written. For WRITING (a crawl), a missing archive is fine (it is created)
+    but the archive and its folder must be writable; for reading, the archive must exist
+    and be up to date, since reading never migrates.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return f"{path} is a folder, not an archive"
+    if not path.exists():
+        if writing:
+            return _uncreatable(path)
+        return f"no archive at {path} (run `xcedu crawl` first, or pass --db)"
+    try:
+        with closing(_read_only_connection(path)) as connection:
+            db = Database(connection)
+            tables = set(db.table_names())
+            pending = migrations.pending(db) if "announcements" in tables else []
+    except sqlite3.DatabaseError as exc:
+        return f"{path} is not an SQLite archive ({exc})"
+    if tables and "announcements" not in tables:
+        return f"{path} is an SQLite database but not an xcedu archive (no announcements table)"
+    if writing:
+        return _unwritable(path)
+    if not tables:
+        return f"{path} is an empty file, not an xcedu archive"
+    if pending:
+        return (f"{path} was written by an older xcedu-crawler and needs upgrading: run "
+                f"`xcedu reindex --db {path}` (or the next crawl) first")
+    return None
+
+
+def _uncreatable(path: Path) -> str | None:
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot create {path}: {folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot create {path}: {folder} is read-only"
+    return None
+
+
+def _unwritable(path: Path) -> str | None:
+    if not os.access(path, os.W_OK):
+        return f"{path} is read-only"
+    # WAL mode keeps its -wal and -shm files beside the archive.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"{path} is in a read-only folder, where SQLite cannot keep its journal"
+    return None
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the archive and leaves no file behind."""
+    uri = f"file:{quote(str(path.absolute()))}"
+    if _unwritable(path):
+        # Nobody here can write it, nor create the -shm file a WAL reader needs: read it as
+        # it is. (A read-only connection would otherwise fail, or leave a -shm behind.)
+        connection = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    else:
+        # Read-write without create, so that the last reader to close removes the -wal and
+        # -shm it opened; query_only refuses any write.
+        connection = sqlite3.connect(f"{uri}?mode=rw", uri=True)
+        connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
 class Archive:
-    """An archive database. `Archive.open(path)` creates or migrates it."""
+    """An archive database. `Archive.open(path)` creates or migrates it;
+    `Archive.open_for_reading(path)` reads it without changing a byte."""
 
     def __init__(self, db: Database):
         self.db = db
 
     @classmethod
     def open(cls, path: str | Path) -> Archive:
+        """The archive at PATH, created or migrated; ArchiveUnusable if it cannot be one."""
         if str(path) == ":memory:":
             db = Database(memory=True)
         else:
+            if reason := check_archive_usable(path):
+                raise ArchiveUnusable(reason)
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             db = Database(path)
             # WAL lets researchers read while a crawl writes, and survives a killed writer.
@@ -252,6 +338,13 @@ class Archive:
             db.execute("PRAGMA synchronous = NORMAL")
         migrations.apply(db)
         return cls(db)
+
+    @classmethod
+    def open_for_reading(cls, path: str | Path) -> Archive:
+        """The archive at PATH as it is: never created, migrated or written."""
+        if reason := check_archive_usable(path, writing=False):
+            raise ArchiveUnusable(reason)
+        return cls(Database(_read_only_connection(Path(path))))
 
     def close(self) -> None:
         self.db.close()

@@ -18,7 +18,7 @@ from typing import Any
 from datasette import hookimpl
 
 from xcedu_crawler.archive import SEARCH_TABLE, SEARCH_WEIGHTS
-from xcedu_crawler.commandline import CommandError, add_db_option, parser, run_command
+from xcedu_crawler.commandline import add_db_option, parser, require_archive, run_command
 from xcedu_crawler.search import match_expression
 
 BM25 = f"bm25({SEARCH_TABLE}, {', '.join(str(w) for w in SEARCH_WEIGHTS)})"
@@ -140,8 +140,7 @@ def serve_main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     db = Path(args.db)
-    if not db.exists():
-        raise CommandError(f"no archive at {db} (run `xcedu crawl` first, or pass --db)")
+    require_archive(db)
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8") as meta:
         json.dump(metadata(db.stem), meta, ensure_ascii=False)
         meta.flush()

@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from xcedu_crawler import settings
-from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable
+from xcedu_crawler.search import QueryError
 
 # Archive columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
 JSON_COLUMNS = frozenset(
@@ -23,8 +25,16 @@ JSON_COLUMNS = frozenset(
 )
 
 
+EXIT_UNUSABLE = 1  # the archive, or a file to read or write, cannot be used
+EXIT_USAGE = 2  # a bad option or query (argparse's own code)
+EXIT_STATUS_HELP = (f"exit status: 0 done, {EXIT_UNUSABLE} the archive or a file cannot be used, "
+                    f"{EXIT_USAGE} a bad option or query")
+# A search or a table has no use for more rows than this; a larger --limit is a typo.
+MAX_LIMIT = 100_000
+
+
 class CommandError(Exception):
-    """A user's mistake or a missing archive: one clear line, a non-zero exit, no traceback."""
+    """An unusable archive, an unwritable file: one clear line, a non-zero exit, no traceback."""
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -36,7 +46,7 @@ def parser(name: str, description: str, example: str) -> CommandParser:
     return CommandParser(
         prog=f"xcedu {name}",
         description=description,
-        epilog=f"example: {example}",
+        epilog=f"example: {example}\n\n{EXIT_STATUS_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
@@ -65,6 +75,19 @@ def iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def count_from_1_to(highest: int):
+    """An argparse type: a whole number from 1 to HIGHEST."""
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= highest:
+            raise argparse.ArgumentTypeError(f"not a whole number from 1 to {highest}: {text!r}")
+        return value
+    return count
+
+
 def add_filter_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--column", help="only announcements listed under this column (栏目)")
     command.add_argument("--source", help="only announcements whose source contains this text")
@@ -77,20 +100,61 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 @contextmanager
-def open_archive(path: str) -> Iterator[Archive]:
-    if not Path(path).exists():
-        raise CommandError(f"no archive at {path} (run `xcedu crawl` first, or pass --db)")
-    with Archive.open(path) as archive:
+def open_archive(path: str, writing: bool = False) -> Iterator[Archive]:
+    """The archive at PATH, which must exist: as it is, or (WRITING) migrated for a change."""
+    if writing and not Path(path).exists():
+        # A command that changes an archive does not make a new one: the reader's complaint.
+        raise CommandError(check_archive_usable(path, writing=False))
+    try:
+        archive = Archive.open(path) if writing else Archive.open_for_reading(path)
+    except ArchiveUnusable as exc:
+        raise CommandError(str(exc)) from None
+    with archive:
         yield archive
 
 
+def require_archive(path: str) -> None:
+    """For a command that hands the archive to another program: it must be readable as one."""
+    if reason := check_archive_usable(path, writing=False):
+        raise CommandError(reason)
+
+
+@contextmanager
+def replacing(target: Path, mode: str = "w") -> Iterator[IO]:
+    """TARGET opened for writing through a temporary name beside it, renamed when complete:
+    an export that fails leaves no truncated file, and an older TARGET stays whole."""
+    if target.is_dir():
+        raise CommandError(f"cannot write {target}: it is a folder")
+    if not target.parent.is_dir():
+        raise CommandError(f"cannot write {target}: there is no folder {target.parent}")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    try:
+        out = open(partial, mode, **text)  # noqa: SIM115 - closed below, before the rename
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror}") from exc
+    try:
+        with out:
+            yield out
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def run_command(name: str, body, args: argparse.Namespace) -> int:
-    """Run BODY(args); a CommandError or a bad query becomes one line on stderr and exit 1."""
+    """Run BODY(args); an unusable archive or file, or a bad query, becomes one line on stderr."""
     try:
         return body(args) or 0
-    except (CommandError, ValueError) as exc:
+    except QueryError as exc:
         print(f"xcedu {name}: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USAGE
+    except CommandError as exc:
+        print(f"xcedu {name}: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except sqlite3.Error as exc:
+        # Damage found only while reading (a malformed page), or a disk that fills up.
+        print(f"xcedu {name}: {getattr(args, 'db', 'the archive')}: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
 
 
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commandline import parser
+from xcedu_crawler.commandline import files_dir_beside, parser
 from xcedu_crawler.crawl import run_crawl
 from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 from xcedu_crawler.status import report
 
-DEFAULT_DEMO_DB = "data/demo.db"
+DEFAULT_DEMO_DB = "data/demo/demo.db"
 
 
 def summary(archive: Archive) -> str:
@@ -34,10 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         "demo",
         "Serve the bundled replica of the bureau's site on 127.0.0.1, crawl it into a "
         "separate demo archive and print what was archived. No network needed.",
-        "xcedu demo --db /tmp/demo.db",
+        "xcedu demo --db /tmp/demo/demo.db",
     )
     command.add_argument("--db", default=DEFAULT_DEMO_DB,
-                         help=f"demo archive (default {DEFAULT_DEMO_DB}); replaced")
+                         help=f"demo archive (default {DEFAULT_DEMO_DB}), replaced; its files go "
+                         "to files/ beside it")
     command.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
     args = command.parse_args(argv)
 
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "XCEDU_BASE_URL": server.base_url,
                 "XCEDU_DB": str(db_path),
-                # Not files/ beside it: that is the real archive's, in the same folder.
-                "XCEDU_FILES_DIR": str(db_path.parent / "demo-files"),
+                # The default demo archive has a folder of its own: these are not the real
+                # archive's files/.
+                "XCEDU_FILES_DIR": str(files_dir_beside(db_path)),
                 **LOOPBACK_CRAWL_SETTINGS,
                 "LOG_LEVEL": args.log_level,
             }

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _reparse(args) -> None:
     profile = get_profile(args.site)
-    with open_archive(args.db) as archive:
+    with open_archive(args.db, writing=True) as archive:
         outcomes = reparse_archive(archive, profile)
     print(f"re-parsed {sum(outcomes.values())} announcements: {outcomes['updated']} changed, "
           f"{outcomes['unchanged']} unchanged, {outcomes['incomplete']} left as they were (incomplete)")

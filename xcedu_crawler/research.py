@@ -6,20 +6,24 @@ import argparse
 import json
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Any
 
 from xcedu_crawler.commandline import (
+    MAX_LIMIT,
     CommandError,
     add_db_option,
     add_filter_options,
+    count_from_1_to,
     filters_of,
     format_table,
     open_archive,
     parser,
+    replacing,
     run_command,
     write_rows,
 )
-from xcedu_crawler.search import query_terms, snippet
+from xcedu_crawler.search import MAX_QUERY_CHARACTERS, MAX_TERMS, query_terms, snippet
 
 SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
 PROGRESS_EVERY = 500
@@ -29,13 +33,18 @@ def search_main(argv: list[str] | None = None) -> int:
     command = parser(
         "search",
         "Find announcements containing every word of QUERY (Chinese words of any length, "
-        '"quoted phrases"), best matches first, with a snippet marking the match.',
+        '"quoted phrases"), best matches first, with a snippet marking the match. A word is '
+        "found exactly where its text stands in a title, body or source, punctuation and all; "
+        f"a word of punctuation alone is left out; at most {MAX_TERMS} different words of "
+        f"{MAX_QUERY_CHARACTERS} characters together.",
         "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
     )
-    command.add_argument("query", help="words to find, e.g. 双减 or '\"中招 政策\"'")
+    command.add_argument("query", help="words to find, e.g. 双减 or '中招 政策' (both) or "
+                         "'\"Type A\"' (a phrase, space and all)")
     add_db_option(command)
     add_filter_options(command)
-    command.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    command.add_argument("--limit", type=count_from_1_to(MAX_LIMIT), default=20,
+                         help=f"at most this many results, 1 to {MAX_LIMIT} (default 20)")
     command.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
     args = command.parse_args(argv)
     return run_command("search", _search, args)
@@ -70,7 +79,9 @@ def export_main(argv: list[str] | None = None) -> int:
     command.add_argument("--query", help="only announcements matching these search words")
     command.add_argument("--table", choices=["announcements", "attachments"], default="announcements")
     command.add_argument("--format", choices=["csv", "jsonl", "json"], default="csv")
-    command.add_argument("--output", "-o", help="file to write (default: stdout)")
+    command.add_argument("--output", "-o",
+                         help="file to write, in a folder that exists (default: stdout); replaced "
+                         "only once the export is complete")
     args = command.parse_args(argv)
     return run_command("export", _export, args)
 
@@ -80,7 +91,7 @@ def _export(args: argparse.Namespace) -> None:
         columns = archive.columns(args.table)
         filters = {**filters_of(args), "query": args.query}
         progress = _progress(archive.count(args.table, **filters)) if sys.stderr.isatty() else None
-        target = open(args.output, "w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
+        target = replacing(Path(args.output)) if args.output else nullcontext(sys.stdout)
         try:
             with target as out:
                 count = write_rows(archive.select(args.table, **filters), args.format, out, columns,
@@ -145,7 +156,8 @@ def per_month_table(per_month: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def reindex_main(argv: list[str] | None = None) -> int:
-    command = parser("reindex", "Rebuild the full-text search index from the announcements.",
+    command = parser("reindex", "Rebuild the full-text search index from the announcements "
+                     "(and bring an archive written by an older version up to date).",
                      "xcedu reindex --db data/xcedu.db")
     add_db_option(command)
     args = command.parse_args(argv)
@@ -153,5 +165,5 @@ def reindex_main(argv: list[str] | None = None) -> int:
 
 
 def _reindex(args: argparse.Namespace) -> None:
-    with open_archive(args.db) as archive:
+    with open_archive(args.db, writing=True) as archive:
         print(f"indexed {archive.rebuild_search_index()} announcements")

@@ -1,11 +1,17 @@
-"""Chinese full-text search: the character-token text an FTS5 index holds, queries and snippets.
+"""Exact full-text search: the character tokens an FTS5 index holds, queries and snippets.
 
 SQLite's stock tokenizers cannot find a two-character Chinese word: unicode61 takes a
 whole run of Chinese characters as one token, and trigram needs three characters. So
-the index holds the text with every Chinese character spaced out as a token of its own,
-and a query term becomes a phrase of its characters: FTS5 matches a phrase only where
-its tokens stand next to each other, so a term of any length is found exactly where it
-occurs as a substring (README: "Search" has the measurements behind this choice).
+the index holds every character of the text as a token of its own, and a query term
+becomes a phrase of its characters' tokens: FTS5 matches a phrase only where its tokens
+stand next to each other, within one column, so a term of any length is found exactly
+where it occurs as a substring of a title, body or source (README: "Search" has the
+measurements behind this choice).
+
+Punctuation and spaces are tokens too, not the separators unicode61 would drop: dropped,
+they would let 教育工作会议 match "教育工作。会议" and `1=1` match "1, 1". Every token is
+ASCII (a letter or digit as itself, any other character as `u` and its code point in
+hex), so what is a token does not depend on the Unicode tables of the SQLite at hand.
 """
 
 from __future__ import annotations
@@ -13,46 +19,73 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# CJK Unified Ideographs with extension A, the compatibility block, and extensions B and on.
-_CJK_CHARACTER = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
 _QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
+# More terms than this make FTS5 intersect more phrases than any query needs (1,000 took
+# 47 s); each character of a term is a token whose positions FTS5 reads, so their length
+# together is bounded too (3,000 characters take 0.17 s on 5,000 announcements).
+MAX_TERMS = 32
+MAX_QUERY_CHARACTERS = 1000
 SNIPPET_MARK = "**"
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched: one clear line for the user."""
+
+
+class _CharacterTokens(dict):
+    """str.translate table: each character to its token, spaced; filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = char.lower()
+        if len(folded) != 1:  # İ lowers to two characters: keep it as it is
+            folded = char
+        token = folded if folded.isascii() and folded.isalnum() else f"u{ord(folded):x}"
+        self[code] = spaced = f" {token} "
+        return spaced
+
+
+_TOKENS = _CharacterTokens()
 
 
 def index_text(text: str | None) -> str:
     """TEXT as the index holds it: NFKC-folded (full-width digits and letters as ASCII),
-    each Chinese character a token of its own."""
+    case-folded, every character a token of its own."""
     if not text:
         return ""
-    # split() with the capturing group yields the text between characters and each character
-    # in turn; joining them with spaces does what sub(r" \1 ") would, three times as fast.
-    return " ".join(_CJK_CHARACTER.split(unicodedata.normalize("NFKC", text)))
+    return unicodedata.normalize("NFKC", text).translate(_TOKENS)
 
 
 def query_terms(query: str) -> list[str]:
-    """The terms of a query: whitespace-separated words, or "quoted phrases" kept whole."""
-    terms = []
+    """The distinct terms of a query: whitespace-separated words, or "quoted phrases" kept whole.
+
+    A term of punctuation alone (`!!!`, `，。？`) is no word to look for and is left out.
+    """
+    terms: dict[str, str] = {}
     for quoted, word in _QUERY_TERM.findall(query):
         term = (quoted or word).strip()
-        if term and index_text(term).split():
-            terms.append(term)
-    return terms
+        if any(char.isalnum() for char in term):
+            terms.setdefault(index_text(term), term)
+    return list(terms.values())
 
 
 def match_expression(query: str) -> str:
     """The FTS5 MATCH expression finding announcements that contain every term of QUERY.
 
-    Each term becomes a quoted phrase of its tokens, so FTS5 syntax in user input
-    (AND, NEAR, *, column filters) is read as text, never as an operator.
+    Each term becomes a quoted phrase of its tokens; tokens are letters, digits and
+    u-codes, so FTS5 syntax in user input (AND, NEAR, *, quotes, column filters) is read
+    as text, never as an operator.
     """
     terms = query_terms(query)
     if not terms:
-        raise ValueError("the search query has no word to look for")
-    phrases = []
-    for term in terms:
-        tokens = index_text(term).replace('"', " ").split()
-        phrases.append('"' + " ".join(tokens) + '"')
-    return " ".join(phrases)
+        raise QueryError("the search query has no word to look for")
+    if len(terms) > MAX_TERMS:
+        raise QueryError(f"the search query has {len(terms)} different words; at most {MAX_TERMS}")
+    length = sum(len(term) for term in terms)
+    if length > MAX_QUERY_CHARACTERS:
+        raise QueryError(f"the search query's words are {length} characters long together; "
+                         f"at most {MAX_QUERY_CHARACTERS}")
+    return " ".join('"' + " ".join(index_text(term).split()) + '"' for term in terms)
 
 
 def snippet(text: str | None, terms: list[str], width: int = 40) -> str:

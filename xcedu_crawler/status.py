@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commandline import add_db_option, open_archive, parser, run_command
+from xcedu_crawler.commandline import (
+    add_db_option,
+    count_from_1_to,
+    open_archive,
+    parser,
+    run_command,
+)
+
+MAX_RUNS = 1000
 
 
 def fallbacks(archive: Archive) -> list[tuple[str, str, int]]:
@@ -50,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         "xcedu status --db data/xcedu.db --runs 5",
     )
     add_db_option(command)
-    command.add_argument("--runs", type=int, default=10, help="how many runs to show (default 10)")
+    command.add_argument("--runs", type=count_from_1_to(MAX_RUNS), default=10,
+                         help=f"how many runs to show, 1 to {MAX_RUNS} (default 10)")
     args = command.parse_args(argv)
     return run_command("status", _status, args)
 

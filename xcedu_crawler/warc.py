@@ -16,6 +16,7 @@ from xcedu_crawler.commandline import (
     files_dir_beside,
     open_archive,
     parser,
+    replacing,
     run_command,
 )
 
@@ -31,9 +32,10 @@ def warc_date(iso: str) -> str:
 def export_warc(archive: Archive, files_dir: Path, target: Path) -> int:
     """Write every kept page as a `response` record and every stored file as a `resource`
     record to TARGET (gzipped WARC 1.1); warcio computes the block and payload digests.
-    Returns how many records were written."""
+    Returns how many records were written. TARGET appears only once it is complete: a
+    WARC cut short would pass `warcio check`, its missing records unnoticed."""
     count = 0
-    with open(target, "wb") as out:
+    with replacing(target, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(
             target.name, {"software": "xcedu-crawler", "format": "WARC File Format 1.1"}))
@@ -65,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         "file (readable by warcio, pywb and other web-archive tools).",
         "xcedu export-warc bureau-2022.warc.gz --db data/xcedu.db",
     )
-    command.add_argument("file", help="the .warc.gz file to write")
+    command.add_argument("file", help="the .warc.gz file to write, in a folder that exists; "
+                         "replaced only once the export is complete")
     add_db_option(command)
     command.add_argument("--files-dir", help="where the files are (default: files/ beside the archive)")
     args = command.parse_args(argv)
@@ -77,6 +80,9 @@ def _export(args) -> None:
     with open_archive(args.db) as archive:
         try:
             count = export_warc(archive, files_dir, Path(args.file))
+        except FileNotFoundError as exc:
+            raise CommandError(f"cannot export: a stored file is missing: {exc.filename} "
+                               f"(the files folder is {files_dir}; --files-dir names another)") from exc
         except OSError as exc:
-            raise CommandError(f"cannot export: {exc}") from exc
+            raise CommandError(f"cannot export: {exc.strerror}: {exc.filename or args.file}") from exc
     print(f"wrote {count} WARC records to {args.file}")
