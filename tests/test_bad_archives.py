@@ -253,3 +253,25 @@ def test_opening_an_older_archive_rebuilds_its_search_index(tmp_path):
     with Archive.open(db_path) as archive:
         assert migrations.pending(archive.db) == []
         assert len(archive.search("教育工作会议")) == 1
+
+
+@pytest.mark.parametrize("kind", ["random bytes", "folder", "another database"])
+def test_xcedu_crawl_on_an_unusable_archive_is_one_line_exit_1_before_any_request(capsys, tmp_path, kind):
+    make_bad, message = BAD_ARCHIVES[kind]
+    db_path = tmp_path / "x.db"
+    make_bad(db_path)
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, ["crawl", "--db", str(db_path), "-s", "XCEDU_BASE_URL=http://127.0.0.1:9"],
+                         tmp_path)
+    assert code == 1 and out == ""
+    assert err.startswith("xcedu crawl: ") and message in err and len(err.splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_xcedu_crawl_on_a_read_only_archive_refuses_in_one_line(read_only_archive):
+    db_path, _, command = read_only_archive
+    before = snapshot(db_path.parent)
+    refused = command("crawl", "-s", "XCEDU_BASE_URL=http://127.0.0.1:9")
+    assert refused.returncode == 1
+    assert refused.stderr == f"xcedu crawl: {db_path} is read-only\n"
+    assert snapshot(db_path.parent) == before

@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from xcedu_crawler.archive import Archive, utc_now
+from xcedu_crawler.archive import Archive, ArchiveUnusable, utc_now
 from xcedu_crawler.health import assess, measure
 from xcedu_crawler.incremental import CrawlPlan
 
@@ -146,6 +146,9 @@ class ArchiveRun:
             spider = self.crawler.spider
             self.plan = CrawlPlan.for_archive(archive, full=bool(getattr(spider, "full", False)))
             self.run_id = archive.start_run(self.plan.mode)
+        except ArchiveUnusable as exc:
+            self._release()
+            return self._refuse("archive_unusable", str(exc))
         except (sqlite3.Error, OSError) as exc:
             self._release()
             return self._refuse("archive_unusable", f"cannot use the archive {self.db_path}: {exc}")

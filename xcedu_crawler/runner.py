@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive import Archive, check_archive_usable
 from xcedu_crawler.commandline import default_db_path, files_dir_beside
 from xcedu_crawler.crawl import run_crawl
 from xcedu_crawler.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     overrides = parse_pairs(args.settings, "-s", parser)
 
     db_path = archive_path(args.db, overrides)
+    if reason := check_archive_usable(db_path):
+        print(f"xcedu crawl: {reason}", file=sys.stderr)
+        return 1
     log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
     outcome = run_crawl(
         {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
