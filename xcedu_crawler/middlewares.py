@@ -1,17 +1,60 @@
-"""Downloader middlewares: charset repair, and anti-crawler challenge detection and back-off."""
+"""Middlewares: whole bodies, charset repair, redirects that stay on the site, challenges, callback errors."""
 
 from __future__ import annotations
 
 import logging
+import zlib
+from typing import Any
 
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from xcedu_crawler.encoding import choose_encoding
 from xcedu_crawler.pages.challenge import Headers, is_challenge
 from xcedu_crawler.urls import host_of
 
 logger = logging.getLogger(__name__)
+
+
+class IncompleteBody(Exception):
+    """The response body ended before its compressed stream did."""
+
+
+class CompleteBodyMiddleware:
+    """A compressed body must decompress to its end, or the response is a download error.
+
+    Scrapy's HttpCompressionMiddleware returns as much as a cut gzip stream gives (a
+    Content-Length shorter than the stream, a proxy that dropped the tail), so a paragraph
+    ending mid-sentence would be archived as the whole notice. This runs before it (above
+    590) on the raw bytes; it decompresses once more, which only compressed responses pay.
+    """
+
+    WBITS = {b"gzip": 16 + zlib.MAX_WBITS, b"x-gzip": 16 + zlib.MAX_WBITS, b"deflate": zlib.MAX_WBITS}
+    CHUNK = 1 << 16
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        encodings = [value.strip().lower() for value in
+                     response.headers.get(b"Content-Encoding", b"").split(b",") if value.strip()]
+        if len(encodings) == 1 and encodings[0] in self.WBITS and response.body:
+            if not self._complete(response.body, self.WBITS[encodings[0]]):
+                raise IncompleteBody(f"the {encodings[0].decode()} body of {len(response.body)} bytes "
+                                     "ends before its compressed stream does (truncated)")
+        return response
+
+    def _complete(self, body: bytes, wbits: int) -> bool:
+        decompressor = zlib.decompressobj(wbits)
+        data = body
+        try:
+            while data and not decompressor.eof:
+                # Bounded output per step: a compression bomb costs time, not memory.
+                decompressor.decompress(data, self.CHUNK)
+                data = decompressor.unconsumed_tail
+        except zlib.error:
+            return False
+        return decompressor.eof
 
 
 class CharsetMiddleware:
@@ -106,3 +149,51 @@ def _header_values(response: Response) -> Headers:
         name.decode("latin-1").lower(): [value.decode("latin-1") for value in values]
         for name, values in response.headers.items()
     }
+
+
+class RedirectLoop(IgnoreRequest):
+    """An HTTP redirect back to a URL of its own chain."""
+
+
+class RedirectedOffSite(IgnoreRequest):
+    """A page of the site answered with an HTTP redirect to another host."""
+
+    def __init__(self, target: str):
+        super().__init__(f"redirected off the site to {target}")
+        self.target = target
+
+
+class SiteRedirectMiddleware(RedirectMiddleware):
+    """Scrapy's RedirectMiddleware, failing loops and off-site redirects of pages loudly.
+
+    Scrapy sends a loop's repeated URL to the duplicate filter, which drops it without a
+    word, and follows a redirect to any host. Here a loop is a RedirectLoop and a page
+    redirected to another host a RedirectedOffSite, both reaching the request's errback,
+    which records them. Downloads (no callback) may still move to a file server.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if redirected.url in chain:
+            raise RedirectLoop(f"redirect loop: {' → '.join([*chain, redirected.url])}")
+        site_hosts = getattr(self.crawler.spider, "site_hosts", None)
+        if (site_hosts and request.callback is not NO_CALLBACK
+                and host_of(redirected.url) not in site_hosts):
+            raise RedirectedOffSite(redirected.url)
+        return super()._redirect(redirected, request, reason)
+
+
+class CallbackFailureMiddleware:
+    """An exception in a spider callback becomes a failure row for its URL, never a silent drop."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response: Response, exception: Exception) -> Any:
+        if isinstance(exception, HttpError):
+            return None  # the request's errback and HttpErrorMiddleware deal with those
+        return self.crawler.spider.callback_failed(response, exception)

@@ -36,16 +36,29 @@ XCEDU_FILE_WARNSIZE = 50 * 1024 * 1024
 XCEDU_FILE_TIMEOUT = 300.0
 XCEDU_FILE_RETRY_TIMES = 1
 
+# A column's pager is followed this far at most; a pager that goes on (or repeats its
+# entries) is stopped and the run is `partial`.
+XCEDU_MAX_LIST_PAGES = 1000
+
 # Anti-crawler challenges (HTTP 412/521 script pages): each doubles the host's delay (to at
 # least XCEDU_CHALLENGE_DELAY seconds); this many in a row and the host is not asked again.
 XCEDU_CHALLENGE_LIMIT = 3
 XCEDU_CHALLENGE_DELAY = 10.0
 
 DOWNLOADER_MIDDLEWARES = {
-    # Below HttpCompressionMiddleware (590) so that it sees decompressed bytes.
+    # Above HttpCompressionMiddleware (590) so that it sees the compressed bytes.
+    "xcedu_crawler.middlewares.CompleteBodyMiddleware": 595,
+    # Below it, so that it sees decompressed bytes.
     "xcedu_crawler.middlewares.CharsetMiddleware": 580,
+    # In place of Scrapy's: loops and off-site redirects of pages are failures.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "xcedu_crawler.middlewares.SiteRedirectMiddleware": 600,
     # Above RetryMiddleware (550) so that a challenge is never retried.
     "xcedu_crawler.middlewares.ChallengeMiddleware": 560,
+}
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider, so that it sees a callback's exception first.
+    "xcedu_crawler.middlewares.CallbackFailureMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "xcedu_crawler.pipelines.NormalizePipeline": 300,

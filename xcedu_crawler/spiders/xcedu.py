@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
@@ -23,7 +23,7 @@ from xcedu_crawler.items import (
     ListPageRead,
     RawAnnouncement,
 )
-from xcedu_crawler.middlewares import Blocked
+from xcedu_crawler.middlewares import Blocked, RedirectedOffSite, RedirectLoop
 from xcedu_crawler.archive import utc_now
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry, announcement_from_parts
 from xcedu_crawler.pages.list_page import NextPage
@@ -79,6 +79,10 @@ class XceduSpider(scrapy.Spider):
         )
         # Same site means one of the hosts the columns live on; anything else is external.
         spider.site_hosts = {host_of(url) for url in spider.column_urls}
+        spider.max_list_pages = settings.getint("XCEDU_MAX_LIST_PAGES")
+        if spider.max_list_pages < 1:
+            raise NotConfigured("XCEDU_MAX_LIST_PAGES must be at least 1")
+        spider.listed = {}  # column → the entry URLs its list pages showed in this run
         return spider
 
     def canonical(self, url: str) -> str:
@@ -107,9 +111,12 @@ class XceduSpider(scrapy.Spider):
         stats.inc_value(list_key(page.column, "pages"))
         stats.inc_value(list_key(page.column, "entries"), len(page.entries))
         yield ListPageRead(self.canonical(response.url))
+        entries = [replace(entry, url=self.canonical(entry.url)) for entry in page.entries]
+        listed = self.listed.setdefault(page.column, set())
+        unseen = {entry.url for entry in entries} - listed
+        listed |= unseen
         new_entries = 0
-        for entry in page.entries:
-            entry = replace(entry, url=self.canonical(entry.url))
+        for entry in entries:
             if self.plan.is_known(entry):
                 stats.inc_value("xcedu/skipped_known")
                 yield ColumnListing(entry.url, entry.column)
@@ -117,8 +124,21 @@ class XceduSpider(scrapy.Spider):
             new_entries += 1
             yield from self.follow_entry(entry)
         next_page = page.next_page(paging)
-        if next_page and self.plan.follows_pager(new_entries):
+        if not (next_page and self.plan.follows_pager(new_entries)):
+            return
+        pages_read = stats.get_value(list_key(page.column, "pages"))
+        if not unseen:
+            self.stop_pager(page.column, f"list page {response.url} lists nothing not already listed")
+        elif pages_read >= self.max_list_pages:
+            self.stop_pager(page.column, f"more than {self.max_list_pages} list pages (XCEDU_MAX_LIST_PAGES)")
+        else:
             yield self.list_request(next_page, page.column)
+
+    def stop_pager(self, column: str, why: str) -> None:
+        """Stop walking COLUMN's pager, loudly: the run is `partial` and says why."""
+        logger.warning("Pager of %s stopped: %s", column, why)
+        stopped = self.crawler.stats.get_value("xcedu/pager_stopped") or {}
+        self.crawler.stats.set_value("xcedu/pager_stopped", {**stopped, column: why})
 
     def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
         if next_page.formdata is None:
@@ -211,8 +231,26 @@ class XceduSpider(scrapy.Spider):
         self.crawler.stats.inc_value("xcedu/failed_lists")
         yield self.failure_item(failure, "list page")
 
-    def detail_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
+    def detail_failed(self, failure: TwistedFailure) -> Iterator[Any]:
+        entry = failure.request.cb_kwargs.get("entry")
+        if failure.check(RedirectedOffSite) and entry is not None:
+            # As a script redirect off the site: the entry is archived as external.
+            stub = self.canonical(failure.request.url)
+            aliases = (*failure.request.cb_kwargs.get("aliases", ()), stub)
+            yield self.of_site(announcement_from_entry(entry, "external", url=self.canonical(failure.value.target),
+                                                       aliases=aliases))
+            return
         yield self.failure_item(failure, "")
+
+    def callback_failed(self, response: Response, exception: Exception) -> Iterator[Failure]:
+        """A callback raised: the URL gets a failure row (CallbackFailureMiddleware)."""
+        is_list = response.request.callback == self.parse_list
+        if is_list:
+            self.crawler.stats.inc_value("xcedu/failed_lists")
+        detail = f"{'list page ' if is_list else ''}could not be read: {type(exception).__name__}: {exception}"
+        # One line: the traceback of a page that breaks a parser says less than its URL.
+        logger.error("%s %s", response.url, detail[:500])
+        yield Failure(self.canonical(response.url), "parse", detail[:2000])
 
     def failure_item(self, failure: TwistedFailure, what: str) -> Failure:
         request = failure.request
@@ -223,6 +261,13 @@ class XceduSpider(scrapy.Spider):
             reason, detail = f"http_{status}", f"HTTP {status}"
         elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             reason, detail = "robots", "disallowed by robots.txt"
+        elif failure.check(RedirectLoop):
+            reason, detail = "redirect_loop", str(failure.value)
+        elif failure.check(RedirectedOffSite):
+            reason, detail = "redirected_off_site", str(failure.value)
+        elif failure.check(DownloadTimeoutError):
+            reason = "download_error"
+            detail = f"timed out after {request.meta.get('download_timeout', 0):g} s"
         else:
             message = failure.getErrorMessage()
             reason, detail = "download_error", failure.type.__name__ + (f": {message}" if message else "")
