@@ -6,17 +6,25 @@ import logging
 import zlib
 from typing import Any
 
+from scrapy.downloadermiddlewares import cookies
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.spidermiddlewares.httperror import HttpError
+from tldextract import TLDExtract
 
 from xcedu_crawler.encoding import choose_encoding
 from xcedu_crawler.pages.challenge import Headers, is_challenge
 from xcedu_crawler.urls import host_of
 
 logger = logging.getLogger(__name__)
+
+# Scrapy's CookiesMiddleware asks tldextract whether a cookie's domain is a public suffix,
+# and tldextract fetches the suffix list from the internet on first use. A crawler makes no
+# request its user did not ask for: the list that ships with tldextract is used, and no
+# cache is written. Scrapy has no setting for this, hence the replacement of its extractor.
+cookies._split_domain = TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 class IncompleteBody(Exception):

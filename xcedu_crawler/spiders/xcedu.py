@@ -235,8 +235,8 @@ class XceduSpider(scrapy.Spider):
         entry = failure.request.cb_kwargs.get("entry")
         if failure.check(RedirectedOffSite) and entry is not None:
             # As a script redirect off the site: the entry is archived as external.
-            stub = self.canonical(failure.request.url)
-            aliases = (*failure.request.cb_kwargs.get("aliases", ()), stub)
+            chain = [*failure.request.meta.get("redirect_urls", []), failure.request.url]
+            aliases = (*failure.request.cb_kwargs.get("aliases", ()), *map(self.canonical, chain))
             yield self.of_site(announcement_from_entry(entry, "external", url=self.canonical(failure.value.target),
                                                        aliases=aliases))
             return
@@ -273,5 +273,7 @@ class XceduSpider(scrapy.Spider):
             reason, detail = "download_error", failure.type.__name__ + (f": {message}" if message else "")
         if what:
             detail = f"{what}: {detail}"
-        logger.warning("Could not archive %s: %s", request.url, detail)
-        return Failure(self.canonical(request.url), reason, detail)
+        # Recorded under the URL that was asked for, not where its redirects led.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        logger.warning("Could not archive %s: %s", url, detail)
+        return Failure(self.canonical(url), reason, detail)
