@@ -168,3 +168,21 @@ async def test_an_obfuscated_412_challenge_blocks_the_run(tmp_path):
         reasons = [row["reason"] for row in archive.db["failures"].rows]
         assert archive.db["announcements"].count == 0
     assert reasons and set(reasons) == {"blocked"}
+
+
+@deferred_f_from_coro_f
+async def test_one_challenged_list_page_makes_the_run_blocked_and_a_challenged_detail_partial(tmp_path):
+    from tests.badpages import detail_page, list_page
+
+    challenge = reply(OBFUSCATED_JSL, status=412, headers={"Set-Cookie": JSLUID["set-cookie"][0]})
+    with BadPageServer({"/list.html": challenge}) as server:
+        await crawl_bad_pages(server, tmp_path / "only-list.db", XCEDU_CHALLENGE_DELAY=0.1)
+    [run] = runs(tmp_path / "only-list.db")
+    assert run["status"] == "blocked", run["reason"]
+
+    routes = {"/list.html": reply(list_page([("/a/1.html", "第一篇", "2022-03-01"), ("/a/2.html", "第二篇", "2022-03-02")])),
+              "/a/1.html": challenge, "/a/2.html": reply(detail_page("第二篇", ["正文。"]))}
+    with BadPageServer(routes) as server:
+        await crawl_bad_pages(server, tmp_path / "one-detail.db", XCEDU_CHALLENGE_DELAY=0.1)
+    [run] = runs(tmp_path / "one-detail.db")
+    assert run["status"] == "partial" and "1 anti-crawler challenge(s)" in run["reason"]

@@ -220,12 +220,18 @@ class ArchiveRun:
         """The run's status and, unless it is `ok`, why."""
         if self.write_error:
             return "failed", self.write_error
+        failed_lists = stats.get("xcedu/failed_lists", 0)
+        nothing_read = failed_lists and not stats.get("xcedu/list_pages", 0)
+        challenges = stats.get("xcedu/challenges", 0)
         if stats.get("xcedu/blocked_hosts", 0):
             return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
-        failed_lists = stats.get("xcedu/failed_lists", 0)
-        if failed_lists and not stats.get("xcedu/list_pages", 0):
+        if nothing_read and challenges:
+            return "blocked", "no list page could be read: the site answered with anti-crawler challenges"
+        if nothing_read:
             return "failed", "no list page could be read"
         problems = []
+        if challenges:
+            problems.append(f"{challenges} anti-crawler challenge(s)")
         if failed_lists:
             problems.append(f"{failed_lists} list page(s) could not be read")
         if unstored := stats.get("xcedu/failed/store_error", 0):
