@@ -250,3 +250,25 @@ def test_downloads_send_the_linking_page_as_referer(tmp_path):
     assert (request.url, request.headers["Referer"]) == ("http://x.cn/f.pdf", b"http://x.cn/a.html")
     [request] = pipeline.get_media_requests(listed, None)
     assert request.headers["Referer"] == b"http://x.cn/list/2.html"
+
+
+def test_a_stored_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    from xcedu_crawler.files import file_matches, write_verified
+
+    body = b"%PDF-1.4 attachment" * 100
+    digest = hashlib.sha256(body).hexdigest()
+    target = tmp_path / digest[:2] / f"{digest}.pdf"
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("os.replace", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            write_verified(target, body, digest)
+    assert list(tmp_path.rglob("*.*")) == []  # neither the file nor its temporary name
+    with pytest.raises(OSError, match="did not read back"):
+        write_verified(target, body, "0" * 64)
+    assert not target.exists()
+    write_verified(target, body, digest)
+    assert file_matches(target, len(body), digest) and list(tmp_path.rglob("*.*")) == [target]

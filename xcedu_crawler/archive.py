@@ -613,6 +613,15 @@ class Archive:
             for row in self.db["files"].rows
         }
 
+    def forget_files(self, paths: Iterable[str]) -> int:
+        """Treat the files stored at PATHS as never downloaded, so that the next crawl fetches them."""
+        paths = list(paths)
+        marks = ",".join("?" * len(paths))
+        with self.db.atomic():
+            self.db.execute(f"UPDATE attachments SET path = NULL, sha256 = NULL, size = NULL "
+                            f"WHERE path IN ({marks})", paths)
+            return self.db.execute(f"DELETE FROM files WHERE path IN ({marks})", paths).rowcount
+
     def files(self) -> Iterable[dict[str, Any]]:
         return self.db["files"].rows_where(order_by="url")
 
