@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import socket
+import sqlite3
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 from scrapy.downloadermiddlewares import cookies
@@ -12,7 +14,9 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 from tests.badpages import BadPageServer, detail_page, list_page, redirect, reply, stall
 from tests.checks import runs, snapshot
 from tests.test_badpages import crawl_bad_pages
+from xcedu_crawler.archive import Archive
 from xcedu_crawler.crawl import project_settings
+from xcedu_crawler.items import FetchedPage
 from xcedu_crawler.spiders import xcedu as spider_module
 
 TITLE = "关于做好双减工作的通知"
@@ -230,3 +234,52 @@ async def test_a_crawl_through_cookies_makes_no_outside_request(tmp_path, monkey
         await crawl_bad_pages(server, tmp_path / "x.db")
     assert outside == []
     assert len(archived(tmp_path / "x.db")[0]) == 1
+
+
+@deferred_f_from_coro_f
+async def test_an_announcement_that_cannot_be_stored_is_a_failure_and_the_run_partial(tmp_path, monkeypatch, caplog):
+    real_store = Archive.store
+
+    def store(self, item, *args, **kwargs):
+        if item.url.endswith("/a/bad.html"):
+            raise sqlite3.IntegrityError("CHECK constraint failed: title")
+        return real_store(self, item, *args, **kwargs)
+
+    monkeypatch.setattr(Archive, "store", store)
+    routes = {
+        "/list.html": reply(list_page([("/a/bad.html", "坏页", "2022-03-01"), ("/a/1.html", TITLE, "2022-03-02")])),
+        "/a/bad.html": reply(detail_page("坏页", ["正文" * 20_000])),
+        "/a/1.html": reply(detail_page(TITLE, PARAGRAPHS)),
+    }
+    with BadPageServer(routes) as server:
+        await crawl_bad_pages(server, tmp_path / "x.db", LOG_LEVEL="DEBUG")
+    rows, failures = archived(tmp_path / "x.db")
+    assert [row["title"] for row in rows] == [TITLE]
+    assert failures["/a/bad.html"] == (
+        "store_error", "could not be stored: IntegrityError: CHECK constraint failed: title")
+    [run] = runs(tmp_path / "x.db")
+    assert run["status"] == "partial" and "1 announcement(s) could not be stored" in run["reason"]
+    # No log line carries a raw page (the bad page alone is 120 KB).
+    assert max(len(record.getMessage()) for record in caplog.records) < 60_000
+    assert not any("<html" in record.getMessage() for record in caplog.records)
+
+
+@deferred_f_from_coro_f
+async def test_a_busy_archive_is_waited_for_not_dropped(tmp_path):
+    db_path = tmp_path / "x.db"
+    with Archive.open(db_path):
+        pass
+    reader = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    reader.execute("BEGIN IMMEDIATE")  # another writer's lock, as a backup or a reindex holds it
+    # Longer than Python's own 5 s wait, which alone would fail the crawl's first write.
+    threading.Timer(6, reader.commit).start()
+    with BadPageServer({**one_entry_list(), "/a/1.html": reply(detail_page(TITLE, PARAGRAPHS))}) as server:
+        await crawl_bad_pages(server, db_path)
+    reader.close()
+    assert [row["title"] for row in archived(db_path)[0]] == [TITLE]
+    assert runs(db_path)[0]["status"] == "ok"
+
+
+def test_a_kept_page_is_never_printed_whole():
+    page = FetchedPage("http://x.cn/a.html", 200, {}, b"<html>" + b"x" * 100_000, "2022-03-01T00:00:00+00:00")
+    assert "xxxx" not in repr(page) and "http://x.cn/a.html" in repr(page)

@@ -241,6 +241,9 @@ def announcement_filters(
     return where, params
 
 
+BUSY_TIMEOUT_MS = 60_000
+
+
 class ArchiveUnusable(Exception):
     """The path given as an archive cannot serve as one; the message says why, in one line."""
 
@@ -336,6 +339,9 @@ class Archive:
             # and stays consistent: a killed process loses no committed announcement; only a
             # power cut may roll back the last few, which the next run fetches again.
             db.execute("PRAGMA synchronous = NORMAL")
+            # A write waits this long for a reader's lock (a researcher's query, a backup)
+            # rather than failing at once with "database is locked".
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         migrations.apply(db)
         return cls(db)
 

@@ -31,7 +31,7 @@ class FetchedPage:
     url: str
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: bytes = field(repr=False)  # a log line that shows an item must not hold whole pages
     fetched_at: str  # UTC ISO 8601
 
 

@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4, "locked": 5}
 EXIT_LOCKED = EXIT_CODES["locked"]  # another crawl of the same archive is running
-# How long a write waits for a reader's lock (a researcher's query) before it fails.
-BUSY_TIMEOUT_MS = 60_000
 # The close reason of a crawl stopped because the archive could not be written.
 WRITE_ERROR = "archive_write_error"
 
@@ -141,7 +139,6 @@ class ArchiveRun:
             return self._refuse("archive_unusable", f"cannot lock {self.db_path}: {exc}")
         try:
             archive = Archive.open(self.db_path)
-            archive.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             archive.close_interrupted_runs()
             spider = self.crawler.spider
             self.plan = CrawlPlan.for_archive(archive, full=bool(getattr(spider, "full", False)))
