@@ -199,11 +199,8 @@ class ArchiveRun:
         }
         self.outcome = RunOutcome(self.run_id, status, self.plan.mode, why, counts)
         try:
-            self.archive.finish_run(
-                self.run_id, status, counts,
-                {**stats, "finish_reason": reason, "finish_time": utc_now()},
-                reason=why, health=health,
-            )
+            self._finish(status, counts, {**stats, "finish_reason": reason, "finish_time": utc_now()},
+                         why, health)
         except sqlite3.Error as exc:
             # Left `running`: the next run closes it as interrupted and catches up.
             logger.error("Could not close run %d in the archive: %s", self.run_id, exc)
@@ -212,6 +209,18 @@ class ArchiveRun:
             self.archive = None
             self._release()
         logger.info("Run %s", self.outcome.summary())
+
+    def _finish(self, status: str, counts: dict[str, int], stats: dict[str, Any], why: str | None,
+                health: dict[str, Any]) -> None:
+        try:
+            self.archive.finish_run(self.run_id, status, counts, stats, reason=why, health=health)
+        except sqlite3.OperationalError:
+            if not self.write_error:
+                raise
+            # On a full disk the run's row may still fit once the write-ahead log has been
+            # folded into the database and truncated; the stats, the bulk, are dropped.
+            self.archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
 
     def run_status(self, stats: dict[str, Any], reason: str, warnings: list[str]) -> tuple[str, str | None]:
         """The run's status and, unless it is `ok`, why."""
