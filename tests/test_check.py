@@ -12,6 +12,14 @@ from xcedu_crawler.archive import Archive
 PDF = b"%PDF-1.4\n" + "招生计划".encode() * 500
 
 
+def article_with_a_pdf() -> dict:
+    return {
+        "/list.html": reply(list_page([("/a/1.html", "招生通知", "2022-03-01")])),
+        "/a/1.html": reply(detail_page("招生通知", '<p>见附件。</p><a href="/files/plan.pdf">附件.pdf</a>')),
+        "/files/plan.pdf": reply(PDF, content_type="application/pdf"),
+    }
+
+
 def check(capsys, db_path, *extra: str) -> tuple[int, list[str]]:
     code = cli.main(["check", "--db", str(db_path), *extra])
     return code, capsys.readouterr().out.splitlines()
@@ -20,12 +28,7 @@ def check(capsys, db_path, *extra: str) -> tuple[int, list[str]]:
 @deferred_f_from_coro_f
 async def test_check_finds_a_damaged_file_and_repair_has_the_next_crawl_fetch_it_again(tmp_path, capsys):
     db_path = tmp_path / "x.db"
-    routes = {
-        "/list.html": reply(list_page([("/a/1.html", "招生通知", "2022-03-01")])),
-        "/a/1.html": reply(detail_page("招生通知", '<p>见附件。</p><a href="/files/plan.pdf">附件.pdf</a>')),
-        "/files/plan.pdf": reply(PDF, content_type="application/pdf"),
-    }
-    with BadPageServer(routes) as server:
+    with BadPageServer(article_with_a_pdf()) as server:
         await crawl_bad_pages(server, db_path)
         code, lines = check(capsys, db_path)
         assert code == 0 and lines == [f"{db_path}: ok; 1 stored file(s) verified in {tmp_path / 'files'}"]
@@ -55,12 +58,7 @@ async def test_check_finds_a_damaged_file_and_repair_has_the_next_crawl_fetch_it
 @deferred_f_from_coro_f
 async def test_a_stored_file_that_does_not_match_its_name_is_downloaded_again(tmp_path):
     db_path = tmp_path / "x.db"
-    routes = {
-        "/list.html": reply(list_page([("/a/1.html", "招生通知", "2022-03-01")])),
-        "/a/1.html": reply(detail_page("招生通知", '<p>见附件。</p><a href="/files/plan.pdf">附件.pdf</a>')),
-        "/files/plan.pdf": reply(PDF, content_type="application/pdf"),
-    }
-    with BadPageServer(routes) as server:
+    with BadPageServer(article_with_a_pdf()) as server:
         await crawl_bad_pages(server, db_path)
         [stored] = (tmp_path / "files").rglob("*.pdf")
         stored.write_bytes(b"")
