@@ -208,7 +208,7 @@ class ArchiveRun:
             self.archive.close()
             self.archive = None
             self._release()
-        logger.info("Run %s", self.outcome.summary())
+        logger.info("%s", self.outcome.summary())
 
     def _finish(self, status: str, counts: dict[str, int], stats: dict[str, Any], why: str | None,
                 health: dict[str, Any]) -> None:
