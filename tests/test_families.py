@@ -15,7 +15,7 @@ from xcedu_crawler.archive import Archive
 from xcedu_crawler.dates import parse_date
 from xcedu_crawler.encoding import decoded_response
 from xcedu_crawler.pages import DetailPage
-from xcedu_crawler.replica import ReplicaServer
+from xcedu_crawler.replica import ReplicaServer, build_site
 from xcedu_crawler.reparse import reparse_archive
 from xcedu_crawler.sites import get_profile
 
@@ -114,3 +114,19 @@ def test_the_heading_and_text_density_fallbacks():
         "各乡镇中心校：", "为做好2022年中招工作，现将有关事项通知如下。",
         "一、严格执行招生政策，规范招生行为，确保公平公正。", "二、加强考务管理，确保考试安全平稳有序进行。",
     ]
+
+
+GENERIC_CRAWLS = {"xuchang": build_site, **FAMILIES}
+
+
+@pytest.mark.parametrize("site_name", sorted(GENERIC_CRAWLS))
+@deferred_f_from_coro_f
+async def test_discovery_alone_archives_each_family_replica_as_its_profile_does(tmp_path, site_name):
+    site = GENERIC_CRAWLS[site_name]()
+    db_path = tmp_path / "xcedu.db"
+    with ReplicaServer(site) as server:
+        start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
+        await crawl(server, db_path, {"site": "generic", "start_urls": start_urls})
+        check_archive(db_path, site, server.base_url)
+    [run] = runs(db_path)
+    assert run["status"] == "ok", run["reason"]

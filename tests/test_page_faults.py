@@ -106,7 +106,7 @@ async def test_a_pager_that_never_ends_is_stopped_at_the_limit_and_the_run_is_pa
     assert len(list_requests) == 7
     [run] = runs(tmp_path / "x.db")
     assert run["status"] == "partial"
-    assert "pager of 通知公告 stopped: more than 7 list pages (XCEDU_MAX_LIST_PAGES)" in run["reason"]
+    assert "column 通知公告: pager stopped: more than 7 list pages (XCEDU_MAX_LIST_PAGES)" in run["reason"]
     assert len(archived(tmp_path / "x.db")[0]) == 7
 
 

@@ -48,6 +48,9 @@ class NormalizePipeline:
             announcement = normalize(item)
         except IncompleteAnnouncement as exc:
             logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
+            if item.kind == "page" and not item.paragraphs and not item.images and item.columns:
+                # Neither the profile nor discovery found a body: not one bad page, a blind spot.
+                self.stats.inc_value(f"xcedu/bodiless/{item.columns[0]}")
             return Failure(item.url, "parse", str(exc))
         for field, rule in announcement.provenance.items():
             self.stats.inc_value(f"xcedu/provenance/{field}/{rule}")

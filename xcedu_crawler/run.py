@@ -16,13 +16,16 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from xcedu_crawler.archive import Archive, ArchiveUnusable, utc_now
-from xcedu_crawler.health import assess, measure
+from xcedu_crawler.health import assess, coverage_key, measure
 from xcedu_crawler.incremental import CrawlPlan
 
 logger = logging.getLogger(__name__)
 
 EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4, "locked": 5}
 EXIT_LOCKED = EXIT_CODES["locked"]  # another crawl of the same archive is running
+# A column whose detail pages show no body this often is read blind (see bodiless_columns).
+MIN_BODILESS_PAGES = 2
+BODILESS_SHARE = 0.1
 # The close reason of a crawl stopped because the archive could not be written.
 WRITE_ERROR = "archive_write_error"
 
@@ -83,6 +86,22 @@ class RunOutcome:
 def is_write_error(exc: BaseException) -> bool:
     """An error of the disk or the database file (full, read-only, locked, I/O), not of one item."""
     return isinstance(exc, (sqlite3.OperationalError, OSError))
+
+
+def bodiless_columns(stats: dict[str, Any]) -> list[str]:
+    """Columns where neither the profile nor discovery found a body on a share of the pages.
+
+    Absolute, unlike the health figures, so that a first run on a site nobody has seen
+    cannot stay `ok`; one broken page among many is a failure row, not a problem of the run.
+    """
+    problems = []
+    for key, count in sorted(stats.items()):
+        if key.startswith("xcedu/bodiless/"):
+            column = key.removeprefix("xcedu/bodiless/")
+            pages = stats.get(coverage_key(column, "pages"), count)
+            if count >= MIN_BODILESS_PAGES and count >= BODILESS_SHARE * pages:
+                problems.append(f"column {column}: no body found on {count} of {pages} detail page(s)")
+    return problems
 
 
 class ArchiveRun:
@@ -242,8 +261,9 @@ class ArchiveRun:
             problems.append(f"{failed_lists} list page(s) could not be read")
         if unstored := stats.get("xcedu/failed/store_error", 0):
             problems.append(f"{unstored} announcement(s) could not be stored")
-        problems += [f"pager of {column} stopped: {why}" for column, why in
-                     sorted(stats.get("xcedu/pager_stopped", {}).items())]
+        problems += [f"column {column}: {why}" for column, why in
+                     sorted(stats.get("xcedu/list_problems", {}).items())]
+        problems += bodiless_columns(stats)
         if reason != "finished":
             problems.append(f"the crawl ended early ({reason})")
         problems += warnings

@@ -17,7 +17,7 @@ from xcedu_crawler.pages.elements import ElementIndex, inline_scripts, links, te
 from xcedu_crawler.pages.list_page import script_pager_next
 from xcedu_crawler.sites import SiteProfile
 from xcedu_crawler.text import extract_images, extract_paragraphs, normalize_space
-from xcedu_crawler.urls import canonical_url, file_extension, file_name, is_http_url
+from xcedu_crawler.urls import canonical_url, file_extension, file_name, host_of, is_http_url
 
 # A page whose whole content is a script that sends the browser elsewhere.
 SCRIPT_REDIRECT = re.compile(
@@ -31,9 +31,11 @@ def _labelled_value(text: str, labels: tuple[str, ...]) -> str | None:
     for label in labels:
         # [^\S\n]: spaces but not the newline between text nodes, so that an empty
         # value never takes the next label's text.
-        match = re.search(rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)", text)
+        # A value in an element of its own (来源：<a>某局</a>) is the next text node, one
+        # that is not the next label.
+        match = re.search(rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)(?:\n[^\S\n]*([^【】\n:：]*)(?=[\n【】]|$))?", text)
         if match:
-            return _cut_at_next_label(normalize_space(match.group(1)))
+            return _cut_at_next_label(normalize_space(match.group(1) or match.group(2) or ""))
     return None
 
 
@@ -93,6 +95,8 @@ GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间",
 GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构")
 # How far after the title a labelled date or source may stand: the info line, not a sidebar.
 TEXT_AFTER_TITLE = 400
+# The part number a multi-page article's later pages add to its file name: abc_2.html.
+ARTICLE_PART = re.compile(r"_\d{1,3}$")
 # Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
 TRAILER = re.compile(r"^[（(]\s*(?:责任编辑|编辑|责编|审核|校对)\s*[:：].*[)）]$")
 _SITE_NAME_SEPARATOR = re.compile(r"\s*(?:_|\||-{1,2}|—+|–)\s*")
@@ -168,9 +172,19 @@ class DetailPage:
 
     @cached_property
     def _text_after_title(self) -> str:
-        """The text right after the title element, in document order: where its info line is."""
+        """The text right after the title element, in document order: where its info line is.
+
+        A page whose title is only in its metas or <title> has its info line just before the
+        body instead.
+        """
         node = self._title[2]
-        return following_text(node.root, TEXT_AFTER_TITLE) if node is not None else ""
+        if node is not None:
+            return following_text(node.root, TEXT_AFTER_TITLE)
+        if self.body is not None:
+            before = self.body.root.xpath(
+                "preceding::text()[not(ancestor::script or ancestor::style or ancestor::head)]")
+            return "\n".join(before)[-TEXT_AFTER_TITLE:]
+        return ""
 
     # Info line: source and dates
 
@@ -278,8 +292,14 @@ class DetailPage:
         for css in self.profile.attachment_areas:
             areas += [area.root for area in self._css(css)]
         if not self.profile.attachment_areas and self.body is not None:
-            # Templates print the attachment list right after the body.
-            areas += islice(self.body.root.itersiblings(etree.Element), 3)
+            # Templates print the attachment list right after the body, or after the row or
+            # box that holds it (<tr><td>body</td></tr><tr><td>附件：…</td></tr>).
+            node = self.body.root
+            for _ in range(3):
+                if node is None or node.tag in ("body", "html"):
+                    break
+                areas += islice(node.itersiblings(etree.Element), 3)
+                node = node.getparent()
         found: dict[str, Attachment] = {}
         for area in areas:
             for link, href in links(area):
@@ -304,7 +324,24 @@ class DetailPage:
                         target = urljoin(self.url, href)
                         if canonical_url(target) != canonical_url(self.url):
                             return target
-        return script_pager_next(" ".join(self._inline_scripts), self.url)
+        if target := script_pager_next(" ".join(self._inline_scripts), self.url):
+            return target
+        return self._discovered_next_part()
+
+    def _discovered_next_part(self) -> str | None:
+        """A 下一页 link anywhere to a page named after this one (abc.html → abc_2.html):
+        another part of this article, never the next article (下一篇, another name)."""
+        stem = ARTICLE_PART.sub("", file_name(self.url).rsplit(".", 1)[0])
+        if not stem:
+            return None
+        for link, href in links(self.selector.root):
+            if self._text(link) in self.profile.article_next_texts:
+                target = urljoin(self.url, href)
+                name = file_name(target).rsplit(".", 1)[0]
+                if (name != file_name(self.url).rsplit(".", 1)[0] and ARTICLE_PART.sub("", name) == stem
+                        and host_of(target) == host_of(self.url)):
+                    return target
+        return None
 
     @cached_property
     def _inline_scripts(self) -> list[str]:

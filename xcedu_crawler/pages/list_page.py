@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode, urljoin
 
+from lxml.etree import _Element
 from parsel import Selector
 
 from xcedu_crawler.dates import find_date
 from xcedu_crawler.items import ListEntry
-from xcedu_crawler.pages.elements import inline_scripts
-from xcedu_crawler.sites import DATASTORE, SCRIPT_PAGER, SiteProfile
+from xcedu_crawler.pages import discovery
+from xcedu_crawler.pages.elements import inline_scripts, texts
+from xcedu_crawler.sites import DATASTORE, PAGER_LINKS, SCRIPT_PAGER, SiteProfile
 from xcedu_crawler.text import normalize_space
 from xcedu_crawler.urls import canonical_url, is_http_url
 
@@ -54,57 +55,104 @@ def script_pager_next(text: str, url: str) -> str | None:
 
 
 class ListPage:
+    """A list page read by its profile's selectors where they match, by discovery where they do not.
+
+    `provenance` says which rule gave the column name, the entries and the pager.
+    """
+
     def __init__(self, selector: Selector, url: str, profile: SiteProfile, column: str | None = None):
         self.selector = selector
         self.url = url
         self.profile = profile
         # A DATASTORE continuation (dataproxy XML) has no column name of its own.
         self._column = column
+        self.provenance: dict[str, str] = {}
 
     @cached_property
     def column(self) -> str | None:
         if self._column:
+            self.provenance["column"] = "given"
             return self._column
         for css in self.profile.column_name:
             for text in self.selector.css(css).getall():
                 name = normalize_space(text)
                 if name:
+                    self.provenance["column"] = "profile"
                     return name
+        root = self.selector.root
+        for rule, find in (("breadcrumb", lambda: discovery.breadcrumb_column(root)),
+                           ("heading", lambda: discovery.heading_column(root, self._discovered_nodes)),
+                           ("meta:ColumnName", self._column_meta),
+                           ("title", lambda: discovery.title_column(root))):
+            if name := find():
+                self.provenance["column"] = rule
+                return name
         return None
+
+    def _column_meta(self) -> str | None:
+        return normalize_space(self.selector.xpath("//meta[@name='ColumnName']/@content").get() or "") or None
 
     @cached_property
     def _scripts(self) -> str:
         """The code of the page's inline scripts: where TRS and Hanweb keep pager and entries."""
         return " ".join(inline_scripts(self.selector.root))
 
-    def _entry_nodes(self) -> list[Selector]:
-        if self.profile.list_family == DATASTORE:
-            # In the column page the datastore is script text; a dataproxy reply is XML.
-            records = DATASTORE_RECORD.findall(self._scripts)
-            records += self.selector.xpath("//record/text()").getall()
-            return [node for record in records for node in Selector(text=record).css(self.profile.list_entry)]
-        return self.selector.css(self.profile.list_entry)
+    @cached_property
+    def _records(self) -> list[str]:
+        """Hanweb datastore records: script text in the column page, XML in a dataproxy reply."""
+        return DATASTORE_RECORD.findall(self._scripts) + self.selector.xpath("//record/text()").getall()
+
+    @cached_property
+    def _discovered_nodes(self) -> list[_Element]:
+        if self._records:
+            return [node for record in self._records for node in discovery.entry_nodes(Selector(text=record).root)
+                    ] or [Selector(text=record).root for record in self._records]
+        return discovery.entry_nodes(self.selector.root)
+
+    def _entry_nodes(self) -> list[tuple[_Element, _Element | None]]:
+        """Each entry with its link (None: the profile's entry_link selector decides)."""
+        if self.profile.list_entry:
+            if self._records:
+                nodes = [node for record in self._records
+                         for node in Selector(text=record).css(self.profile.list_entry)]
+            else:
+                nodes = self.selector.css(self.profile.list_entry)
+            if nodes:
+                self.provenance["entries"] = "profile"
+                return [(node.root, None) for node in nodes]
+        self.provenance["entries"] = "discovery"
+        return [(node, discovery.title_link(node)) for node in self._discovered_nodes]
 
     @cached_property
     def entries(self) -> list[ListEntry]:
         column = self.column or ""
         entries = []
-        for node in self._entry_nodes():
-            link = node.css(self.profile.entry_link)
-            href = link.attrib.get("href", "").strip()
+        for node, link in self._entry_nodes():
+            if link is None:
+                found = Selector(root=node).css(self.profile.entry_link)
+                if not found:
+                    continue
+                link = found[0].root
+            href = (link.get("href") or "").strip()
             if not href:
                 continue
             url = urljoin(self.url, href)
             if not is_http_url(url):
                 continue
-            # The link text may be cut with "..."; the title attribute holds the whole title.
-            title = normalize_space(link.attrib.get("title", "")) or normalize_space(
-                "".join(link.css("::text").getall())
-            )
-            date_text = normalize_space(" ".join(node.css(self.profile.entry_date + " ::text").getall()))
-            entries.append(ListEntry(url=url, title=title, date_raw=find_date(date_text), column=column,
-                                     page_url=self.url))
+            date_text = ""
+            if self.provenance["entries"] == "profile":
+                date_text = " ".join(Selector(root=node).css(self.profile.entry_date + " ::text").getall())
+            date_text = normalize_space(date_text) or self._date_beside(node, link)
+            entries.append(ListEntry(url=url, title=discovery.link_title(link), date_raw=find_date(date_text),
+                                     column=column, page_url=self.url))
         return entries
+
+    @staticmethod
+    def _date_beside(node: _Element, link: _Element) -> str:
+        """The entry's date: in its text outside the title link, else anywhere in it."""
+        title = set(texts(link))
+        outside = " ".join(text for text in texts(node) if text not in title)
+        return outside if find_date(outside) else " ".join(texts(node))
 
     @cached_property
     def total_pages(self) -> int | None:
@@ -113,14 +161,31 @@ class ListPage:
         return int(match.group(2)) if match else None
 
     def next_page(self, paging: dict[str, Any] | None = None) -> NextPage | None:
-        """The next list page, or None on the last one (never the page itself)."""
-        if self.profile.list_family == SCRIPT_PAGER:
+        """The next list page, or None on the last one (never the page itself).
+
+        The profile's pager family first; a page whose pager it cannot find is read by
+        every style real sites use, in turn.
+        """
+        family = self.profile.list_family
+        if paging is not None or (family in {DATASTORE, None} and self._jpage_settings() is not None):
+            self.provenance["pager"] = "jpage"
+            return self._next_datastore_page(paging or self._jpage_settings())
+        if family in {SCRIPT_PAGER, None} and CREATE_PAGE_HTML.search(self._scripts):
+            self.provenance["pager"] = "createPageHTML"
             target = script_pager_next(self._scripts, self.url)
             return NextPage(target) if target else None
-        if self.profile.list_family == DATASTORE:
-            return self._next_datastore_page(paging or self._jpage_settings())
-        target = self.next_page_url
-        return NextPage(target) if target else None
+        if family == PAGER_LINKS and self.selector.css(self.profile.pager):
+            self.provenance["pager"] = "profile"
+            target = self.next_page_url
+            return NextPage(target) if target else None
+        root = self.selector.root
+        for rule, find in (("next-link", lambda: discovery.next_link(root, self.url)),
+                           ("script-count", lambda: discovery.counted_next(self._scripts, self.url)),
+                           ("page-numbers", lambda: discovery.numbered_next(root, self.url))):
+            if target := find():
+                self.provenance["pager"] = rule
+                return NextPage(target)
+        return None
 
     @cached_property
     def next_page_url(self) -> str | None:
@@ -143,7 +208,8 @@ class ListPage:
             "total": int(found["total"][1]),
             "per_page": int(found["per_page"][1]),
             "proxy": urljoin(self.url, found["proxy"][1]),
-            "params": {k: str(v) for k, v in json.loads(found["params"][1]).items()},
+            # A JavaScript literal on real pages (unquoted keys, single quotes), not JSON.
+            "params": {k: str(v) for k, v in discovery.js_object(found["params"][1]).items()},
             "next": int(found["per_page"][1]) + 1,  # the column page itself shows the first page
         }
 

@@ -31,12 +31,14 @@ class SiteProfile:
     base_url: str
     column_paths: tuple[str, ...]  # page 1 of each default column, relative to base_url
 
-    # List pages
-    column_name: tuple[str, ...]  # CSS selectors for the column name text, first hit wins
-    list_entry: str  # one element per entry (within a datastore record for DATASTORE)
+    # List pages. Each selector is a pin: where it finds nothing, pages/discovery.py reads
+    # the page itself (breadcrumb, repeated entries, any pager style), as for a site with
+    # no profile at all.
+    column_name: tuple[str, ...] = ()  # CSS selectors for the column name text, first hit wins
+    list_entry: str = ""  # one element per entry (within a datastore record for DATASTORE)
     entry_link: str = "a"  # the entry's link, relative to the entry element
     entry_date: str = "span"  # the entry's date, relative to the entry element
-    list_family: str = PAGER_LINKS
+    list_family: str | None = None  # None: whichever pager the page shows
     pager: str = ".ewb-page"  # PAGER_LINKS: the pager container
     pager_next_texts: tuple[str, ...] = ("下页", "下一页")
     pager_total_regex: str = r"(\d+)\s*/\s*(\d+)"  # PAGER_LINKS: finds "current/total"

@@ -1,6 +1,6 @@
 """The Xuchang education bureau (许昌市教育局): Epoint WebBuilder, the default profile."""
 
-from xcedu_crawler.sites import SiteProfile
+from xcedu_crawler.sites import PAGER_LINKS, SiteProfile
 
 PROFILE = SiteProfile(
     name="xuchang",
@@ -18,6 +18,7 @@ PROFILE = SiteProfile(
         ".ewb-location a:last-of-type::text",
     ),
     list_entry="li.ewb-list-node",
+    list_family=PAGER_LINKS,
     entry_date=".ewb-list-date",
     title=(
         "#tdTitle",

@@ -77,6 +77,9 @@ class XceduSpider(scrapy.Spider):
         spider.column_urls = spider.requested_start_urls or spider.profile.column_urls(
             settings.get("XCEDU_BASE_URL") or None
         )
+        if not spider.column_urls:
+            raise NotConfigured(f"site profile {spider.profile.name!r} names no columns: "
+                                "give them with -a start_urls=URL[,URL...]")
         # Same site means one of the hosts the columns live on; anything else is external.
         spider.site_hosts = {host_of(url) for url in spider.column_urls}
         spider.max_list_pages = settings.getint("XCEDU_MAX_LIST_PAGES")
@@ -109,9 +112,17 @@ class XceduSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("xcedu/list_pages")
         stats.inc_value(list_key(page.column, "pages"))
-        stats.inc_value(list_key(page.column, "entries"), len(page.entries))
+        found = page.entries  # before provenance, which says how they were found
+        # Health counts the entries the profile's own selector found: entries that only
+        # discovery found still show as a drop, so that the profile gets fixed.
+        if page.provenance["entries"] == "profile" or not self.profile.list_entry:
+            stats.inc_value(list_key(page.column, "entries"), len(found))
+        for field, rule in page.provenance.items():
+            stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
+        if not found:
+            self.list_problem(page.column, f"list page {response.url} shows no entries")
         yield ListPageRead(self.canonical(response.url))
-        entries = [replace(entry, url=self.canonical(entry.url)) for entry in page.entries]
+        entries = [replace(entry, url=self.canonical(entry.url)) for entry in found]
         listed = self.listed.setdefault(page.column, set())
         unseen = {entry.url for entry in entries} - listed
         listed |= unseen
@@ -136,9 +147,13 @@ class XceduSpider(scrapy.Spider):
 
     def stop_pager(self, column: str, why: str) -> None:
         """Stop walking COLUMN's pager, loudly: the run is `partial` and says why."""
-        logger.warning("Pager of %s stopped: %s", column, why)
-        stopped = self.crawler.stats.get_value("xcedu/pager_stopped") or {}
-        self.crawler.stats.set_value("xcedu/pager_stopped", {**stopped, column: why})
+        self.list_problem(column, f"pager stopped: {why}")
+
+    def list_problem(self, column: str, why: str) -> None:
+        """Something wrong with COLUMN's list that makes the run `partial` (the first one said)."""
+        logger.warning("Column %s: %s", column, why)
+        problems = self.crawler.stats.get_value("xcedu/list_problems") or {}
+        self.crawler.stats.set_value("xcedu/list_problems", {column: why, **problems})
 
     def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
         if next_page.formdata is None:
