@@ -152,6 +152,17 @@ class Variation:
         self.date_formats = rng.randrange(3), rng.randrange(3)  # the site's two date styles
         self.pager = _pager(rng, PAGER_MARKUPS[seed // 2 % len(PAGER_MARKUPS)])
 
+    def describe(self) -> str:
+        """The choices in one line, for a person trying the variant by hand."""
+        pager = self.pager
+        url = f"?{pager.param}=N" if pager.url == "query" else pager.url
+        return (
+            f"entries {self.entry_shape}, {self.layers} extra layers, breadcrumb "
+            f"{self.crumb_label}… {self.crumb_separator} ({self.crumb_place}), pager {pager.markup} "
+            f"at {url} pages, labels {self.source_label.format('…')} / "
+            f"{self.date_label.format('…')}{', some dates without a time' if self.drops_time else ''}"
+        )
+
     # Names
 
     def name(self, token: str) -> str:
