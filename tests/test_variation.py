@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import sys
+import types
 from html import unescape
 from urllib.parse import urlencode
 
 import pytest
+from scrapy.utils.defer import deferred_f_from_coro_f
 
+from tests.checks import check_archive
+from tests.conftest import crawl
 from tests.replicas import hanweb, trs
 from xcedu_crawler.dates import parse_date
-from xcedu_crawler.replica import build_site
+from xcedu_crawler.replica import ReplicaServer, build_site
 from xcedu_crawler.replica.model import href, list_path
 from xcedu_crawler.replica.variation import Variation
+from xcedu_crawler.sites import get_profile
 
 BASE = "http://127.0.0.1:8000"
 SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
@@ -204,3 +211,64 @@ def test_a_few_seeds_meet_every_entry_shape_breadcrumb_place_and_pager_markup():
     assert {v.entry_shape for v in variations} == {"ul-li", "div-div", "table-tr", "dl-dd"}
     assert {v.crumb_place for v in variations} == {"top", "in_box", "above_title"}
     assert {v.pager.markup for v in variations} == {"links", "numbers", "script", "count_var"}
+
+
+def fitted_profile(name: str, seed: int, family: str):
+    """The family's profile with every selector renamed as variant SEED renames it, and its
+    pager and labels: what a person would write after reading the variant's pages."""
+    variation = Variation(seed)
+    new = variation.name
+    base = get_profile(FITTED_BASES[family])
+    source_word = re.sub(r"[【】:： {}]", "", variation.source_label)
+    date_word = re.sub(r"[【】:： {}]", "", variation.date_label)
+    entry_tag = {"ul-li": "li", "div-div": "div", "table-tr": "tr", "dl-dd": "dd"}
+    common = {
+        "name": name,
+        "list_entry": f"{entry_tag[variation.entry_shape]}.{new('list-item')}",
+        "entry_date": f".{new('list-date')}",
+        "pager": f".{new('page')}",
+        "pager_next_texts": (variation.pager.next_text,),
+        "source_labels": (source_word,),
+        "date_labels": (date_word,),
+    }
+    if family == "epoint":
+        return dataclasses.replace(
+            base, **common,
+            column_name=(f".{new('ewb-column-title')}::text",),
+            title=(f"#{new('tdTitle')}", f"h1.{new('ewb-article-title')}",
+                   f"div.{new('ewb-article-title')}"),
+            body=(f"#{new('TDContent')}", f"#{new('mainContent')}"),
+            info_bar=(f"font.{new('webfont')}", f".{new('ewb-article-sources')}"),
+            source=(f"#{new('infoSource')}",),
+            attachment_areas=(f"#{new('TDContent')}", f"#{new('mainContent')}",
+                              f".{new('ewb-attach')}", f".{new('ewb-article-attach')}"),
+            article_pager=(f".{new('ewb-article-page')}",),
+        )  # fmt: skip
+    return dataclasses.replace(
+        base, **common,
+        column_name=(f".{new('position')} a:last-of-type::text",),
+        title=(f"h2.{new('title')}",),
+        body=(f".{new(trs.EDITOR_CONTAINER)}", f".{new('TRS_UEDITOR')}"),
+        info_bar=(f"div.{new('info')}",),
+        attachment_areas=(f"div.{new('attach')}",),
+    )  # fmt: skip
+
+
+FITTED_BASES = {"epoint": "xuchang", "trs": "changge"}
+
+
+# Seeds whose pager the profiles' pager families read: Epoint links at the native URLs,
+# TRS createPageHTML; the rest (shapes, names, wrappers, crumbs, dates, labels) varies.
+@pytest.mark.parametrize(("family", "seed"), [("epoint", 8), ("trs", 4)])
+@deferred_f_from_coro_f
+async def test_a_crawl_told_the_variant_names_archives_its_truth_exactly(
+    tmp_path, monkeypatch, family, seed
+):
+    name = f"variant_{family}_{seed}"
+    module = types.ModuleType(f"xcedu_crawler.sites.{name}")
+    module.PROFILE = fitted_profile(name, seed, family)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    site = BUILDERS[family](seed)
+    with ReplicaServer(site) as server:
+        await crawl(server, tmp_path / "xcedu.db", {"site": name})
+        check_archive(tmp_path / "xcedu.db", site, server.base_url)
