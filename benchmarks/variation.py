@@ -16,11 +16,11 @@ from pathlib import Path
 from benchmarks.common import (
     PROJECT_ROOT,
     PYTHON,
+    Figure,
     progress,
     project_crawl_command,
     render_table,
     scratch_dir,
-    Figure,
 )
 from tests.checks import ANNOUNCEMENT_FIELDS, runs, snapshot
 
@@ -100,14 +100,20 @@ def crawl_variant(family: str, seed: int | None, profile: str, scratch: Path) ->
             *project_crawl_command(truth["base_url"], db_path, full=True), "-a", f"site={profile}",
         ]  # fmt: skip
         crawl = subprocess.run(
-            [PYTHON, "-m", *command], cwd=PROJECT_ROOT, capture_output=True, text=True
+            [PYTHON, "-m", *command],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,  # a partial or failed run is a score, not an error
         )
     finally:
         server.stdin.close()
         server.wait()
     score.exit_code, score.variation = crawl.returncode, truth["variation"]
     if not db_path.exists():
-        raise RuntimeError(f"{family} seed {seed}: no archive; the crawl said:\n{crawl.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{family} seed {seed}: no archive; the crawl said:\n{crawl.stderr[-3000:]}"
+        )
     compare(score, snapshot(db_path), truth)
     score.status = ",".join(run["status"] for run in runs(db_path))
     return score
@@ -129,7 +135,11 @@ def compare(score: Score, data: dict, truth: dict) -> None:
             by_url.setdefault(url, row)
     matched: Counter[int] = Counter()
     for want in expected:
-        found = {by_url[url]["id"]: by_url[url] for url in (want["url"], *want["aliases"]) if url in by_url}
+        found = {
+            by_url[url]["id"]: by_url[url]
+            for url in (want["url"], *want["aliases"])
+            if url in by_url
+        }
         if not found:
             score.missing += 1
             continue
@@ -215,7 +225,11 @@ def report(scores: list[Score], notes: list[str]) -> str:
         f"- {s.family} seed {s.seed}: " + ", ".join(f"{k} ({v})" for k, v in sorted(s.wrong_examples.items()))
         for s in scores if s.wrong_examples and s.seed is not None
     ][:12]  # fmt: skip
-    sections = [render_table(figures), "Per crawl (seed - is the unvaried replica):", "\n".join(lines)]
+    sections = [
+        render_table(figures),
+        "Per crawl (seed - is the unvaried replica):",
+        "\n".join(lines),
+    ]
     if wrong:
         sections += ["Fields wrong, with one URL each (first crawls):", "\n".join(wrong)]
     return "\n\n".join([*notes, *sections])

@@ -69,7 +69,10 @@ def list_pages(site, family: str) -> list[tuple[str, list[str]]]:
     """(path, hrefs of its entries) of every list page a family serves as HTML."""
     if family == "epoint":
         return [
-            (site.list_page_path(catnum, n), [entry.link for entry in site.page_listings(catnum, n)])
+            (
+                site.list_page_path(catnum, n),
+                [entry.link for entry in site.page_listings(catnum, n)],
+            )
             for catnum, _ in site.columns
             for n in range(1, site.total_pages(catnum) + 1)
         ]
@@ -102,7 +105,8 @@ def test_a_variant_keeps_the_content_and_only_the_dates_may_read_otherwise(
             assert after["published_precision"] == "day"
         parsed = parse_date(after["published_raw"])
         assert (parsed.iso, parsed.precision) == (
-            after["published_at"], after["published_precision"]
+            after["published_at"],
+            after["published_precision"],
         ), after["url"]
 
 
@@ -130,9 +134,11 @@ def test_a_variant_serves_its_pages_in_its_own_markup(plain_sites, family, seed)
         assert html != html_of(plain, path), path
         assert variation.crumb_label in html, path
     for row in site.expected_announcements(BASE):
-        if row["kind"] == "page" and row["published_raw"] in html_of(plain, row["url"][len(BASE):]):
+        if row["kind"] == "page" and row["published_raw"] in html_of(
+            plain, row["url"][len(BASE) :]
+        ):
             # What the page shows is what the truth stores.
-            assert row["published_raw"] in html_of(site, row["url"][len(BASE):]), row["url"]
+            assert row["published_raw"] in html_of(site, row["url"][len(BASE) :]), row["url"]
 
 
 @pytest.mark.parametrize("family", ["epoint", "trs"])

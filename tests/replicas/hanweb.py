@@ -110,6 +110,7 @@ def ajax_params(column: Column, varied: bool = False) -> dict[str, str]:
 def js_literal(params: dict[str, str]) -> str:
     """PARAMS as a Hanweb template writes them: a JavaScript object literal, unquoted keys,
     numbers bare and other values in single quotes: {col:1,appid:'1',webid:1,path:'/',…}."""
+
     def value(key: str, text: str) -> str:
         # appid is a string even where it looks like a number, as on real pages.
         return text if text.isdigit() and key != "appid" else f"'{text}'"
@@ -373,7 +374,8 @@ def _column_page(column: Column, first: list[Listing], total: int, per_page: int
         params = js_literal(ajax_params(column, varied=True))
         before, after = "", ""
         if variation.entry_shape != "table-tr":
-            before, after = variation.entries_open("list").strip(), variation.entries_close().strip()
+            before = variation.entries_open("list").strip()
+            after = variation.entries_close().strip()
     crumb = _position(column, variation)
     place = "top" if variation is None else variation.crumb_place
     heading = ""
@@ -427,7 +429,8 @@ def _detail_page(article: Article, variation: Variation | None) -> str:
     title = escape(article.title, quote=False)
     number = article.path.rsplit("_", 1)[1].removesuffix(".html")
     shown = article.date_text
-    info = [f"<span>{f'发布日期：{shown}' if variation is None else variation.date_text(shown)}</span>"]
+    dated = f"发布日期：{shown}" if variation is None else variation.date_text(shown)
+    info = [f"<span>{dated}</span>"]
     if article.source is not None:
         source = escape(article.source, quote=False)
         labelled = f"信息来源：{source}" if variation is None else variation.source_text(source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -126,6 +127,11 @@ def list_page_path(column: Column, index: int) -> str:
     return f"/{column.id}/{name}.{column.ext}"
 
 
+def _native_pages(column: Column) -> Callable[[int], str]:
+    """The family's own path of page n (1-based) of COLUMN."""
+    return lambda number: list_page_path(column, number - 1)
+
+
 def detail_path(column: Column, day: date, number: int) -> str:
     return f"/{column.id}/{day:%Y%m}/t{day:%Y%m%d}_{number}.{column.ext}"
 
@@ -161,7 +167,7 @@ class TrsSite(FamilySite):
         """Where list page INDEX (0-based) of COLUMN is served: the variation's pager decides."""
         if self.variation is None:
             return list_page_path(column, index)
-        native = lambda n: list_page_path(column, n - 1)  # noqa: E731
+        native = _native_pages(column)
         return self.variation.pager.page_path(native(1), index + 1, native)
 
     def column_start_paths(self) -> list[str]:
@@ -406,7 +412,7 @@ def _varied_list(column: Column, index: int, total: int, listings: list[Listing]
         [(_entry_link(column, listing), f"{listing.list_date:%Y-%m-%d}") for listing in listings],
         "list",
     )
-    native = lambda n: list_page_path(column, n - 1)  # noqa: E731
+    native = _native_pages(column)
     pager = variation.pager.html(index + 1, total, native(1), native)
     return f"""{variation.crumb_at("top", crumb)}
 <div class="lm-box">

@@ -46,7 +46,6 @@ META_DATE = "meta"  # date (and source) only in the head's PubDate / contentSour
 META_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
 
 
-
 def variation_date_style(precision: str, fmt: str) -> str:
     return f"{VARIANT_DATE_STYLE}{precision}:{fmt}"
 

@@ -353,9 +353,10 @@ class Site:
         return [
             *(
                 _page_expectation(
-                    replace(record, article=self.shown(record.article)), base_url,
+                    replace(record, article=self.shown(record.article)),
+                    base_url,
                     gone=record.article.path in self._withdrawn,
-                )  # fmt: skip
+                )
                 for record in self.page_records
             ),
             *(entry_expectation(record, base_url) for record in self.entry_records),

@@ -142,8 +142,11 @@ def list_page(
 ) -> str:
     name = COLUMN_NAMES[catnum]
     if variation is not None:
-        return page(f"{name} - {SITE_NAME}", _varied_list(catnum, page_number, total_pages,
-                                                          listings, variation), encoding)
+        return page(
+            f"{name} - {SITE_NAME}",
+            _varied_list(catnum, page_number, total_pages, listings, variation),
+            encoding,
+        )
     entry_class = "list-item-v2" if drift == LIST_RENAMED else "ewb-list-node clearfix"
     entries = "\n".join(_list_entry(listing, entry_class) for listing in listings)
     main = f"""{breadcrumb(catnum)}
@@ -164,7 +167,9 @@ def _varied_list(catnum: str, number: int, total: int, listings: list[Listing],
         [(_entry_link(listing), f"{listing.list_date:%Y-%m-%d}") for listing in listings],
         "ewb-list",
     )
-    pager = variation.pager.html(number, total, list_path(catnum, 1), lambda n: list_path(catnum, n))
+    pager = variation.pager.html(
+        number, total, list_path(catnum, 1), lambda n: list_path(catnum, n)
+    )
     return f"""{variation.crumb_at("top", crumb)}
 <div class="ewb-column">
 {variation.crumb_at("in_box", crumb)}<div class="ewb-column-head">
@@ -279,7 +284,9 @@ def _old_template(
         else f'<td id="TDContent" class="infodetail"><!--EpointContent-->{_wrapped(body, variation)}</td>'
     )
     crumb = breadcrumb(article.catnum, variation)
-    top, in_table = (crumb, "") if variation is None or variation.crumb_place == "top" else ("", crumb)
+    top, in_table = (
+        (crumb, "") if variation is None or variation.crumb_place == "top" else ("", crumb)
+    )
     crumb_row = f"\n<tr><td>{in_table}</td></tr>" if in_table else ""
     return f"""{top}
 <table id="tblInfo" width="100%" border="0" cellspacing="0" cellpadding="0">{crumb_row}
@@ -296,11 +303,15 @@ def _new_template(
     spans = []
     if article.date_style != META_DATE and drift != NO_SOURCE:
         source = escape(article.visible_source or "", quote=False)
-        labelled = f"{source_label}{colon}{source}" if variation is None else variation.source_text(source)
+        labelled = (
+            f"{source_label}{colon}{source}" if variation is None else variation.source_text(source)
+        )
         spans.append(f"<span>{labelled}</span>")
     if article.visible_date is not None:
         shown = article.visible_date
-        labelled = f"{date_label}{colon}{shown}" if variation is None else variation.date_text(shown)
+        labelled = (
+            f"{date_label}{colon}{shown}" if variation is None else variation.date_text(shown)
+        )
         spans.append(f"<span>{labelled}</span>")
     spans.append(f"<span>浏览次数{colon}{_click_counter(article)}</span>")
     title_tag = "h1" if article.template == "new-h1" else "div"

@@ -18,7 +18,14 @@ DATE_FORMAT_VARIANTS = {
 }
 # The labels (and their punctuation) an info bar puts before a source and a date.
 SOURCE_LABELS = ("信息来源：{}", "来源: {}", "【来源】{}", "来源：{}", "信息来源:{}")
-DATE_LABELS = ("发布时间：{}", "发布日期：{}", "发布日期 {}", "时间：{}", "【发布时间】{}", "信息时间:{}")
+DATE_LABELS = (
+    "发布时间：{}",
+    "发布日期：{}",
+    "发布日期 {}",
+    "时间：{}",
+    "【发布时间】{}",
+    "信息时间:{}",
+)
 CRUMB_LABELS = ("当前位置：", "您当前的位置：", "您现在的位置：", "所在位置：", "当前页面：")
 CRUMB_SEPARATORS = (">", "»", "/", "→", "&gt;")
 # Where the breadcrumb stands: before the content box, first in it, or right above the title.
@@ -210,9 +217,11 @@ class Variation:
 
     def entries(self, items: list[tuple[str, str]], list_class: str) -> str:
         """A list of ITEMS (link HTML, date text) in this site's entry shape."""
-        return self.entries_open(list_class) + "\n".join(
-            self.entry(link, day) for link, day in items
-        ) + self.entries_close()
+        return (
+            self.entries_open(list_class)
+            + "\n".join(self.entry(link, day) for link, day in items)
+            + self.entries_close()
+        )
 
     def entries_open(self, list_class: str) -> str:
         tag = {"ul-li": "ul", "div-div": "div", "table-tr": "table", "dl-dd": "dl"}
