@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from html import escape
 from random import Random
@@ -42,6 +42,7 @@ from xcedu_crawler.replica.site import (
     linked_files,
     newest_first,
 )
+from xcedu_crawler.replica.variation import Variation
 from xcedu_crawler.replica.vocabulary import (
     DISTRICTS,
     EVENTS,
@@ -119,6 +120,7 @@ class Article:
     attachments: tuple[tuple[str, str], ...] = ()  # (path, link text) listed after the body
     charset: str = "utf-8"  # a CHARSETS key
     editor: str | None = None  # named in a trailer at the end of the body container
+    date_format: str | None = None  # how the page shows the date; None: as the PubDate meta
 
     @property
     def list_date(self) -> date:
@@ -126,12 +128,22 @@ class Article:
 
     @property
     def date_text(self) -> str:
+        """The date as the page shows it beside the title."""
+        return self.moment.strftime(self.date_format or DATE_FORMATS[self.precision])
+
+    @property
+    def meta_date_text(self) -> str:
         return self.moment.strftime(DATE_FORMATS[self.precision])
+
+    @property
+    def raw_date_text(self) -> str:
+        """The date text a crawl stores: the shown one (families without one override this)."""
+        return self.date_text
 
     @property
     def published(self) -> Published:
         iso = iso_at_precision(self.moment, self.precision)
-        return Published(self.date_text, iso, self.precision)
+        return Published(self.raw_date_text, iso, self.precision)
 
     @property
     def trailer(self) -> str | None:
@@ -224,9 +236,13 @@ class FamilySite:
 
     A subclass renders the pages (detail_reply, list_routes) and names its column lists
     (column_start_paths). Add pages and entries, then seal(): the site never changes after.
+
+    With a VARIATION, the same content is served in that variation's markup; its articles
+    show their dates in the variation's formats, and the ground truth follows.
     """
 
-    def __init__(self, columns: tuple[tuple[str, str], ...]):
+    def __init__(self, columns: tuple[tuple[str, str], ...], variation: Variation | None = None):
+        self.variation = variation
         self.columns = list(columns)
         self.column_names = dict(columns)
         self.listings: dict[str, list[Listing]] = {column: [] for column, _ in columns}
@@ -259,6 +275,9 @@ class FamilySite:
     def add_page(self, case: str, article: Article, key: str | None = None) -> None:
         """Serve every page of ARTICLE with its images and documents, list it and expect it;
         KEY names it among the special articles."""
+        if self.variation is not None:
+            fmt, precision = self.variation.date_style(article.path, article.precision)
+            article = replace(article, precision=precision, date_format=fmt)
         for index in range(len(article.parts)):
             self._routes[article.part_path(index)] = self.detail_reply(article, index)
         for path in linked_files(article):
@@ -293,9 +312,19 @@ class FamilySite:
     def respond(self, path: str, attempt: int = 1) -> Reply | None:
         """The reply to a GET of PATH (percent-encoded, maybe with a query); None for nothing.
 
-        Every page answers the same at every attempt.
+        Every page answers the same at every attempt. A variation's list pages may be served
+        at a query (?page=2): a route with the query wins over the path's own.
         """
-        return self._routes.get(unquote(urlsplit(path).path))
+        parts = urlsplit(path)
+        route = unquote(parts.path)
+        reply = self._routes.get(f"{route}?{parts.query}") or self._routes.get(route)
+        return None if reply is None else self.restyled(reply)
+
+    def restyled(self, reply: Reply) -> Reply:
+        """REPLY with the variation's class and id names, when it is markup."""
+        if self.variation is None or not reply.content_type.startswith(("text/html", "text/xml")):
+            return reply
+        return replace(reply, body=self.variation.rename(reply.body))
 
     # Ground truth
 
@@ -354,7 +383,7 @@ def head_metas(
         f'<meta name="{title_name}" content="{escape(article.title)}">',
     ]
     if pubdate:
-        tags.append(f'<meta name="{date_name}" content="{article.date_text}">')
+        tags.append(f'<meta name="{date_name}" content="{article.meta_date_text}">')
     if article.source is not None:
         tags.append(f'<meta name="{source_name}" content="{escape(article.source)}">')
     return "\n".join(tags) + "\n"

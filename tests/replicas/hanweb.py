@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xcedu_crawler.replica.body import Body, paragraph, prose, signature
 from xcedu_crawler.replica.model import Listing, Reply, href, shanghai_time
 from xcedu_crawler.replica.templates import link_text
+from xcedu_crawler.replica.variation import Variation, variation
 from xcedu_crawler.replica.vocabulary import DOCUMENT_NAMES
 
 from tests.replicas.family import (
@@ -96,12 +97,25 @@ def detail_path(column_id: str, day: date, number: int) -> str:
     return f"/art/{day.year}/{day.month}/{day.day}/art_{column_id}_{number}.html"
 
 
-def ajax_params(column: Column) -> dict[str, str]:
-    """The form fields the column page's script gives jpage, and the dataproxy wants back."""
-    return {
+def ajax_params(column: Column, varied: bool = False) -> dict[str, str]:
+    """The form fields the column page's script gives jpage, and the dataproxy wants back;
+    VARIED: as a variation's site has them, with an appid besides."""
+    params = {
         "col": "1", "webid": "1", "path": "/", "columnid": column.id, "sourceContentType": "1",
         "unitid": column.unit_id, "webname": SITE_NAME, "permissiontype": "0",
     }  # fmt: skip
+    return {"col": "1", "appid": "1", **params} if varied else params
+
+
+def js_literal(params: dict[str, str]) -> str:
+    """PARAMS as a Hanweb template writes them: a JavaScript object literal, unquoted keys,
+    numbers bare and other values in single quotes: {col:1,appid:'1',webid:1,path:'/',…}."""
+
+    def value(key: str, text: str) -> str:
+        # appid is a string even where it looks like a number, as on real pages.
+        return text if text.isdigit() and key != "appid" else f"'{text}'"
+
+    return "{" + ",".join(f"{key}:{value(key, text)}" for key, text in params.items()) + "}"
 
 
 class HanwebSite(FamilySite):
@@ -121,21 +135,21 @@ class HanwebSite(FamilySite):
     JSP's getParameter does). A missing or wrong field, or a bad range, answers 400.
     """
 
-    def __init__(self, per_page: int = PER_PAGE):
-        super().__init__(tuple((column.id, column.name) for column in COLUMNS))
+    def __init__(self, per_page: int = PER_PAGE, variation: Variation | None = None):
+        super().__init__(tuple((column.id, column.name) for column in COLUMNS), variation)
         self.per_page = per_page
         self.serve("/", html_reply(_home_page()))
         self.serve(JPAGE_SCRIPT_PATH, _script_reply("jQuery.fn.jpage = function (options) {};"))
         self.serve(HITS_PATH, _script_reply('document.write("128");'))
 
     def detail_reply(self, article: Article, index: int) -> Reply:
-        return html_reply(_detail_page(article), article.charset)
+        return html_reply(_detail_page(article, self.variation), article.charset)
 
     def list_routes(self) -> dict[str, Reply]:
         return {
             column_path(column): html_reply(
                 _column_page(column, self.listings[column.id][: self.per_page],
-                             len(self.listings[column.id]), self.per_page)
+                             len(self.listings[column.id]), self.per_page, self.variation)
             )
             for column in COLUMNS
         }  # fmt: skip
@@ -161,7 +175,7 @@ class HanwebSite(FamilySite):
         column = _COLUMNS.get(params.get("columnid", ""))
         if column is None:
             return _bad_request("栏目不存在")
-        for field, value in ajax_params(column).items():
+        for field, value in ajax_params(column, self.variation is not None).items():
             if params.get(field) != value:
                 return _bad_request(f"参数{field}错误")
         try:
@@ -171,12 +185,19 @@ class HanwebSite(FamilySite):
         if start < 1 or end < start or per_page < 1:
             return _bad_request("记录范围错误")
         entries = self.listings[column.id]
-        return _datastore_reply(column, entries[start - 1 : end], len(entries), per_page)
+        reply = _datastore_reply(
+            column, entries[start - 1 : end], len(entries), per_page, self.variation
+        )
+        return self.restyled(reply)
 
 
-def build_hanweb_site(per_column: int = PER_COLUMN, per_page: int = PER_PAGE) -> HanwebSite:
-    """The site with PER_COLUMN records in each column, special cases included; deterministic."""
-    return built(HanwebSite(per_page), _add_special_cases, per_column, _ordinary)
+def build_hanweb_site(
+    per_column: int = PER_COLUMN, per_page: int = PER_PAGE, variation_seed: int | None = None
+) -> HanwebSite:
+    """The site with PER_COLUMN records in each column, special cases included; deterministic.
+    With a VARIATION_SEED, in the markup that seed draws (None: the family's own)."""
+    site = HanwebSite(per_page, variation(variation_seed))
+    return built(site, _add_special_cases, per_column, _ordinary)
 
 
 # Ordinary announcements
@@ -309,19 +330,28 @@ def _page(title: str, main: str, head_extra: str = "", charset: str = "utf-8") -
 """
 
 
-def _position(column: Column) -> str:
+def _position(column: Column, variation: Variation | None) -> str:
+    if variation is not None:
+        return variation.breadcrumb([("/", "首页"), (column_path(column), column.name)],
+                                    "bt-position")  # fmt: skip
     return (
         '<div class="bt-position">当前位置：<a href="/">首页</a>'
         f' &gt; <a href="{column_path(column)}">{column.name}</a></div>'
     )
 
 
-def _record(listing: Listing) -> str:
-    entry = (
-        f'<li><a href="{escape(href(listing.link))}" title="{escape(listing.title)}" '
+def _record(listing: Listing, variation: Variation | None) -> str:
+    link = (
+        f'<a href="{escape(href(listing.link))}" title="{escape(listing.title)}" '
         f'target="_blank">{escape(link_text(listing.title), quote=False)}</a>'
-        f"<span>{listing.list_date:%Y-%m-%d}</span></li>"
     )
+    day = f"{listing.list_date:%Y-%m-%d}"
+    if variation is None:
+        entry = f"<li>{link}<span>{day}</span></li>"
+    elif variation.entry_shape == "table-tr":
+        entry = variation.entries([(link, day)], "list")  # a table of its own, as Hanweb writes
+    else:
+        entry = variation.entry(link, day)
     return f"<record><![CDATA[{entry}]]></record>"
 
 
@@ -334,11 +364,26 @@ def _next_group(column: Column) -> str:
     return f'<nextgroup><![CDATA[<a href="{DATAPROXY_PATH}?{query}"></a>]]></nextgroup>'
 
 
-def _column_page(column: Column, first: list[Listing], total: int, per_page: int) -> str:
-    records = "\n".join(_record(listing) for listing in first)
-    params = json.dumps(ajax_params(column), ensure_ascii=False)
-    main = f"""{_position(column)}
+def _column_page(column: Column, first: list[Listing], total: int, per_page: int,
+                 variation: Variation | None) -> str:  # fmt: skip
+    records = "\n".join(_record(listing, variation) for listing in first)
+    if variation is None:
+        params = json.dumps(ajax_params(column), ensure_ascii=False)
+        before, after = '<ul class="list">', "</ul>"
+    else:
+        params = js_literal(ajax_params(column, varied=True))
+        before, after = "", ""
+        if variation.entry_shape != "table-tr":
+            before = variation.entries_open("list").strip()
+            after = variation.entries_close().strip()
+    crumb = _position(column, variation)
+    place = "top" if variation is None else variation.crumb_place
+    heading = ""
+    if place == "above_title":
+        heading = f'<div class="lm-head">{crumb}<h3 class="lm-name">{column.name}</h3></div>\n'
+    main = f"""{crumb if place == "top" else ""}
 <div class="lm-list">
+{crumb if place == "in_box" else ""}{heading}\
 <div id="{column.unit_id}"><script type="text/xml"><datastore>
 {_next_group(column)}
 <recordset>
@@ -354,8 +399,8 @@ $(document).ready(function () {{
         perPage: {per_page},
         proxyUrl: "{DATAPROXY_PATH}",
         ajaxParam: {params},
-        dataBefore: '<ul class="list">',
-        dataAfter: '</ul>'
+        dataBefore: '{before}',
+        dataAfter: '{after}'
     }});
 }});
 </script>
@@ -364,8 +409,9 @@ $(document).ready(function () {{
     return _page(f"{column.name} - {SITE_NAME}", main, head)
 
 
-def _datastore_reply(column: Column, records: list[Listing], total: int, per_page: int) -> Reply:
-    record_lines = "".join(f"{_record(listing)}\n" for listing in records)
+def _datastore_reply(column: Column, records: list[Listing], total: int, per_page: int,
+                     variation: Variation | None) -> Reply:  # fmt: skip
+    record_lines = "".join(f"{_record(listing, variation)}\n" for listing in records)
     xml = f"""<?xml version="1.0" encoding="UTF-8"?>
 <datastore>
 {_next_group(column)}
@@ -378,25 +424,39 @@ def _datastore_reply(column: Column, records: list[Listing], total: int, per_pag
     return Reply(200, "text/xml;charset=UTF-8", xml.encode())
 
 
-def _detail_page(article: Article) -> str:
+def _detail_page(article: Article, variation: Variation | None) -> str:
     column = _COLUMNS[article.column]
     title = escape(article.title, quote=False)
     number = article.path.rsplit("_", 1)[1].removesuffix(".html")
-    info = [f"<span>发布日期：{article.date_text}</span>"]
+    shown = article.date_text
+    dated = f"发布日期：{shown}" if variation is None else variation.date_text(shown)
+    info = [f"<span>{dated}</span>"]
     if article.source is not None:
-        info.append(f"<span>信息来源：{escape(article.source, quote=False)}</span>")
+        source = escape(article.source, quote=False)
+        labelled = f"信息来源：{source}" if variation is None else variation.source_text(source)
+        info.append(f"<span>{labelled}</span>")
     info.append(
         f'<span>浏览次数：<script src="{HITS_PATH}?colid={column.id}&amp;artid={number}">'
         "</script></span>"
     )
     trailer = f"\n<p>{article.trailer}</p>" if article.trailer else ""
-    main = f"""{_position(column)}
-<table class="article" width="100%" cellspacing="0" cellpadding="0">
-<tr><td class="title">{title}</td></tr>
-<tr><td class="info">{"&nbsp;&nbsp;".join(info)}&nbsp;&nbsp;{_FONT_SIZES}</td></tr>
-<tr><td><div id="zoom">
+    body = f"""<div id="zoom">
 {article.parts[0].html}{trailer}
-</div></td></tr>
+</div>"""
+    crumb = _position(column, variation)
+    place = "top" if variation is None else variation.crumb_place
+    crumb_row = "" if place == "top" else f"\n<tr><td>{crumb}</td></tr>"
+    title_cell = f'<td class="title">{title}</td>'
+    if variation is not None:
+        body = variation.wrap(body, "article")
+        if place == "above_title":
+            title_cell = f'<td class="title-cell">{crumb}<div class="title">{title}</div></td>'
+            crumb_row = ""
+    main = f"""{crumb if place == "top" else ""}
+<table class="article" width="100%" cellspacing="0" cellpadding="0">{crumb_row}
+<tr>{title_cell}</tr>
+<tr><td class="info">{"&nbsp;&nbsp;".join(info)}&nbsp;&nbsp;{_FONT_SIZES}</td></tr>
+<tr><td>{body}</td></tr>
 <tr><td class="tools"><a href="javascript:window.print()">【打印本页】</a> \
 <a href="javascript:window.close()">【关闭窗口】</a></td></tr>
 </table>"""

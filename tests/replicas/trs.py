@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -13,6 +14,7 @@ from typing import NamedTuple
 from xcedu_crawler.replica.body import Body, heading, paragraph, prose, signature
 from xcedu_crawler.replica.model import Listing, Reply, href, shanghai_time
 from xcedu_crawler.replica.templates import link_text
+from xcedu_crawler.replica.variation import Variation, variation
 from xcedu_crawler.replica.vocabulary import DOCUMENT_NAMES
 
 from tests.replicas.family import (
@@ -107,6 +109,10 @@ class TrsArticle(Article):
     container: str = EDITOR_CONTAINER  # the class attribute of the body container
     sidebar_clock: bool = False  # a sidebar with today's date before the article
 
+    @property
+    def raw_date_text(self) -> str:
+        return self.date_text if self.visible_date else self.meta_date_text
+
     def part_path(self, index: int) -> str:
         """Page INDEX (0-based): t…_1.html is the second page of t….html."""
         if index == 0:
@@ -121,6 +127,11 @@ def list_page_path(column: Column, index: int) -> str:
     return f"/{column.id}/{name}.{column.ext}"
 
 
+def _native_pages(column: Column) -> Callable[[int], str]:
+    """The family's own path of page n (1-based) of COLUMN."""
+    return lambda number: list_page_path(column, number - 1)
+
+
 def detail_path(column: Column, day: date, number: int) -> str:
     return f"/{column.id}/{day:%Y%m}/t{day:%Y%m%d}_{number}.{column.ext}"
 
@@ -128,14 +139,14 @@ def detail_path(column: Column, day: date, number: int) -> str:
 class TrsSite(FamilySite):
     """The site: build it with build_trs_site()."""
 
-    def __init__(self, page_size: int = PAGE_SIZE):
-        super().__init__(tuple((column.id, column.name) for column in COLUMNS))
+    def __init__(self, page_size: int = PAGE_SIZE, variation: Variation | None = None):
+        super().__init__(tuple((column.id, column.name) for column in COLUMNS), variation)
         self.page_size = page_size
         self.serve("/", html_reply(_home_page()))
         self.serve(PAGER_SCRIPT_PATH, Reply(200, "application/javascript", _PAGER_SCRIPT.encode()))
 
     def detail_reply(self, article: Article, index: int) -> Reply:
-        return html_reply(_detail_page(article, index), article.charset)
+        return html_reply(_detail_page(article, index, self.variation), article.charset)
 
     def list_pages(self, column_id: str) -> list[list[Listing]]:
         """The entries of each list page of the column, in order."""
@@ -148,17 +159,28 @@ class TrsSite(FamilySite):
         for column in COLUMNS:
             pages = self.list_pages(column.id)
             for index, listings in enumerate(pages):
-                html = _list_page(column, index, len(pages), listings)
-                routes[list_page_path(column, index)] = html_reply(html)
+                html = _list_page(column, index, len(pages), listings, self.variation)
+                routes[self.list_page_path(column, index)] = html_reply(html)
         return routes
+
+    def list_page_path(self, column: Column, index: int) -> str:
+        """Where list page INDEX (0-based) of COLUMN is served: the variation's pager decides."""
+        if self.variation is None:
+            return list_page_path(column, index)
+        native = _native_pages(column)
+        return self.variation.pager.page_path(native(1), index + 1, native)
 
     def column_start_paths(self) -> list[str]:
         return [list_page_path(column, 0) for column in COLUMNS]
 
 
-def build_trs_site(per_column: int = PER_COLUMN, page_size: int = PAGE_SIZE) -> TrsSite:
-    """The site with PER_COLUMN entries in each column, special cases included; deterministic."""
-    return built(TrsSite(page_size), _add_special_cases, per_column, _ordinary)
+def build_trs_site(
+    per_column: int = PER_COLUMN, page_size: int = PAGE_SIZE, variation_seed: int | None = None
+) -> TrsSite:
+    """The site with PER_COLUMN entries in each column, special cases included; deterministic.
+    With a VARIATION_SEED, in the markup that seed draws (None: the family's own)."""
+    site = TrsSite(page_size, variation(variation_seed))
+    return built(site, _add_special_cases, per_column, _ordinary)
 
 
 # Ordinary announcements
@@ -348,7 +370,10 @@ def _page(title: str, main: str, charset: str = "utf-8", head_extra: str = "",
 """
 
 
-def _position(column: Column) -> str:
+def _position(column: Column, variation: Variation | None) -> str:
+    if variation is not None:
+        return variation.breadcrumb([("/", "首页"), (list_page_path(column, 0), column.name)],
+                                    "position")  # fmt: skip
     return (
         '<div class="position">当前位置：<a href="/" class="CurrChnlCls">首页</a>'
         f' &gt; <a href="{list_page_path(column, 0)}" class="CurrChnlCls">{column.name}</a></div>'
@@ -365,38 +390,70 @@ def _relative(folder: str, path: str) -> str:
     return "./" + posixpath.relpath(path, folder)
 
 
-def _list_page(column: Column, index: int, total: int, listings: list[Listing]) -> str:
-    entries = "\n".join(_list_entry(column, listing) for listing in listings)
-    main = f"""{_position(column)}
+def _list_page(column: Column, index: int, total: int, listings: list[Listing],
+               variation: Variation | None) -> str:  # fmt: skip
+    if variation is None:
+        entries = "\n".join(_list_entry(column, listing) for listing in listings)
+        main = f"""{_position(column, variation)}
 <ul class="list">
 {entries}
 </ul>
 {_pager_call(total, index, column.base, column.ext)}"""
+    else:
+        main = _varied_list(column, index, total, listings, variation)
     head = f'<meta name="ColumnName" content="{column.name}">\n'
     return _page(f"{column.name}_{SITE_NAME}", main, head_extra=head)
 
 
-def _list_entry(column: Column, listing: Listing) -> str:
+def _varied_list(column: Column, index: int, total: int, listings: list[Listing],
+                 variation: Variation) -> str:  # fmt: skip
+    crumb = _position(column, variation)
+    entries = variation.entries(
+        [(_entry_link(column, listing), f"{listing.list_date:%Y-%m-%d}") for listing in listings],
+        "list",
+    )
+    native = _native_pages(column)
+    pager = variation.pager.html(index + 1, total, native(1), native)
+    return f"""{variation.crumb_at("top", crumb)}
+<div class="lm-box">
+{variation.crumb_at("in_box", crumb)}<div class="lm-head">
+{variation.crumb_at("above_title", crumb)}<h3 class="lm-name">{column.name}</h3>
+</div>
+{variation.wrap(entries, "list")}
+{pager}
+</div>"""
+
+
+def _entry_link(column: Column, listing: Listing) -> str:
     link = listing.link
     if link.startswith("/"):
         link = _relative(f"/{column.id}", link)
     return (
-        f'<li><a href="{escape(href(link))}" title="{escape(listing.title)}" target="_blank">'
+        f'<a href="{escape(href(link))}" title="{escape(listing.title)}" target="_blank">'
         f"{escape(link_text(listing.title), quote=False)}</a>"
-        f"<span>{listing.list_date:%Y-%m-%d}</span></li>"
     )
 
 
-def _detail_page(article: TrsArticle, index: int) -> str:
+def _list_entry(column: Column, listing: Listing) -> str:
+    return f"<li>{_entry_link(column, listing)}<span>{listing.list_date:%Y-%m-%d}</span></li>"
+
+
+def _detail_page(article: TrsArticle, index: int, variation: Variation | None) -> str:
     column = _COLUMNS[article.column]
     folder = posixpath.dirname(article.path)
     title = escape(article.title, quote=False)
+    crumb = _position(column, variation)
+    place = "top" if variation is None else variation.crumb_place
     heading_html = f'<h2 class="title">{title}</h2>\n' if article.visible_title else ""
+    if place == "above_title":
+        heading_html = f'<div class="article-head">{crumb}\n{heading_html}</div>\n'
     info = []
     if article.visible_date:
-        info.append(f"发布时间：{article.date_text}")
+        shown = article.date_text
+        info.append(f"发布时间：{shown}" if variation is None else variation.date_text(shown))
     if article.source is not None:
-        info.append(f"来源：{escape(article.source, quote=False)}")
+        source = escape(article.source, quote=False)
+        info.append(f"来源：{source}" if variation is None else variation.source_text(source))
     trailer = f"\n<p>{article.trailer}</p>" if article.trailer else ""
     pager = ""
     if len(article.parts) > 1:
@@ -411,12 +468,16 @@ def _detail_page(article: TrsArticle, index: int) -> str:
             for path, name in article.attachments
         )
         attachments = f'\n<div class="attach">附件：<br>{links}</div>'
-    main = f"""{_position(column)}
-<div class="article">
-{heading_html}<div class="info">{"&nbsp;&nbsp;".join(info)}{_FONT_SIZES}</div>
-<div class="{article.container}">
+    body = f"""<div class="{article.container}">
 {article.parts[index].html}{trailer}
-</div>{pager}{attachments}
+</div>"""
+    if variation is not None:
+        body = variation.wrap(body, "article")
+    main = f"""{crumb if place == "top" else ""}
+<div class="article">
+{crumb if place == "in_box" else ""}{heading_html}\
+<div class="info">{"&nbsp;&nbsp;".join(info)}{_FONT_SIZES}</div>
+{body}{pager}{attachments}
 </div>"""
     return _page(
         f"{article.title}_{SITE_NAME}", main, article.charset, head_metas(article, column.name, article.meta_names, article.pubdate_meta),

@@ -20,11 +20,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     parser.add_argument("--per-column", type=int, default=23, help="ordinary announcements each")
     parser.add_argument("--page-size", type=int, default=10, help="entries per list page")
+    parser.add_argument(
+        "--variation-seed", type=int, default=None, metavar="N",
+        help="serve the same content in the markup seed N draws (other class names, list "
+        "shapes, breadcrumb, pager and date styles); default: the bureau's own markup",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
-    site = build_site(args.per_column, args.page_size)
+    site = build_site(args.per_column, args.page_size, args.variation_seed)
     with ReplicaServer(site, port=args.port) as server:
         print(f"Replica serving at {server.base_url}")
+        if site.variation is not None:
+            print(f"Markup variation {args.variation_seed}: {site.variation.describe()}")
         print("Column list pages:")
         for path in site.column_start_paths():
             print(f"  {server.base_url}{path}")

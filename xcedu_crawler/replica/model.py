@@ -38,10 +38,25 @@ DATE_STYLES: dict[str, tuple[Callable[[datetime], str], str]] = {
     "cn_minute": (lambda m: f"{m.year}年{m:%m}月{m:%d}日 {m:%H}时{m:%M}分", "minute"),
     "dash_second": (lambda m: f"{m:%Y-%m-%d %H:%M:%S}", "second"),
 }
+# A seeded variation's style: "fmt:{precision}:{strftime format}" (see variation_date_style).
+VARIANT_DATE_STYLE = "fmt:"
 NO_DATE = "none"  # no date anywhere on the page: the list date stands
 META_DATE = "meta"  # date (and source) only in the head's PubDate / contentSource meta
 # How the head's PubDate meta writes a time, by precision.
 META_FORMATS = {"day": "%Y-%m-%d", "minute": "%Y-%m-%d %H:%M", "second": "%Y-%m-%d %H:%M:%S"}
+
+
+def variation_date_style(precision: str, fmt: str) -> str:
+    return f"{VARIANT_DATE_STYLE}{precision}:{fmt}"
+
+
+def date_style_of(key: str) -> tuple[Callable[[datetime], str], str]:
+    """(how it writes a time, its precision) for a DATE_STYLES key or a variation's style."""
+    if key.startswith(VARIANT_DATE_STYLE):
+        precision, fmt = key.removeprefix(VARIANT_DATE_STYLE).split(":", 1)
+        return (lambda moment: moment.strftime(fmt)), precision
+    return DATE_STYLES[key]
+
 
 ENCODINGS = ("utf-8", "gbk", "gbk-lying")  # gbk-lying: GBK bytes under a charset=utf-8 header
 TEMPLATES = ("old", "new-h1", "new-div")
@@ -116,7 +131,7 @@ class Article:
         """The date text in the info bar, None when the page shows none."""
         if self.date_style in (NO_DATE, META_DATE):
             return None
-        render, _ = DATE_STYLES[self.date_style]
+        render, _ = date_style_of(self.date_style)
         return render(self.moment)
 
     @property
@@ -138,7 +153,7 @@ class Article:
         if self.date_style == META_DATE:
             raw = self.moment.strftime(META_FORMATS["minute"])
             return Published(raw, iso_at_precision(self.moment, "minute"), "minute")
-        render, precision = DATE_STYLES[self.date_style]
+        render, precision = date_style_of(self.date_style)
         return Published(render(self.moment), iso_at_precision(self.moment, precision), precision)
 
 

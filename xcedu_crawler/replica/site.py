@@ -17,16 +17,21 @@ from xcedu_crawler.replica.model import (
     COLUMNS,
     ENCODINGS,
     LIST_PATH,
+    META_DATE,
+    NO_DATE,
     SITE_ID,
     Article,
     Listing,
     Published,
     Reply,
+    date_style_of,
     href,
     list_date_published,
     list_path,
+    variation_date_style,
 )
 from xcedu_crawler.replica.ordinary import ordinary_article
+from xcedu_crawler.replica.variation import Variation
 
 # Called with how many times this path has been asked for with GET, this one included.
 Responder = Callable[[int], Reply]
@@ -78,10 +83,14 @@ class Site:
     edit(), withdraw() and restore() keep the ground truth (expected_announcements(),
     expected_failures()) in step; `drift` changes the markup only. The server's threads may
     serve the site while it changes: each request sees a change whole or not at all.
+
+    With a VARIATION, the same content is served in that variation's markup (and its list
+    pages at its pager's URLs); the ground truth follows what the pages then show.
     """
 
-    def __init__(self, page_size: int):
+    def __init__(self, page_size: int, variation: Variation | None = None):
         self.page_size = page_size
+        self.variation = variation
         self.columns = list(COLUMNS)
         self.listings: dict[str, list[Listing]] = {catnum: [] for catnum, _ in COLUMNS}
         self.page_records: list[PageRecord] = []
@@ -114,9 +123,18 @@ class Site:
 
     def article_responder(self, article: Article, index: int = 0) -> Responder:
         """Part INDEX of ARTICLE, rendered as the drift of the moment has it."""
+        shown = self.shown(article)
         return lambda _: templates.html_reply(
-            templates.detail_page(article, index, self.drift), article.encoding
+            templates.detail_page(shown, index, self.drift, self.variation), article.encoding
         )
+
+    def shown(self, article: Article) -> Article:
+        """ARTICLE as the variation shows it: its own date style (and precision) on the page."""
+        if self.variation is None or article.date_style in (NO_DATE, META_DATE):
+            return article
+        _, precision = date_style_of(article.date_style)
+        fmt, precision = self.variation.date_style(article.path, precision)
+        return replace(article, date_style=variation_date_style(precision, fmt))
 
     def serve_article(self, article: Article) -> None:
         """Serve every part of ARTICLE, its images and its documents."""
@@ -253,25 +271,47 @@ class Site:
         parts = urlsplit(path)
         route_path = unquote(parts.path)
         with self._lock:
-            responder = self._responder(route_path)
-        return responder(attempt) if responder is not None else None
+            responder = self._responder(route_path, parts.query)
+        if responder is None:
+            return None
+        reply = responder(attempt)
+        if self.variation is None or not reply.content_type.startswith("text/html"):
+            return reply
+        return replace(reply, body=self.variation.rename(reply.body))
 
-    def _responder(self, path: str) -> Responder | None:
+    def _responder(self, path: str, query: str) -> Responder | None:
         how = self._withdrawn.get(path)
         if how is not None:
             return (lambda _: NOT_FOUND_PAGE) if how == "not_found_page" else None
-        return self._routes.get(path) or self._list_responder(path)
+        responder = self._routes.get(path)
+        if responder is not None:
+            return responder
+        list_page = self._list_page(path, query)
+        return None if list_page is None else self._list_responder(*list_page)
 
-    def _list_responder(self, path: str) -> Responder | None:
+    def _list_page(self, path: str, query: str) -> tuple[str, int] | None:
+        """(column, page number) of the list page at PATH?QUERY, or None."""
         match = LIST_PATH.fullmatch(path)
-        if match is None or match[1] not in self.listings:
-            return None
-        catnum, page = match[1], match[2]
-        number = 1 if page == "moreinfo" else int(page)
+        native = None
+        if match is not None and match[1] in self.listings:
+            # Page 1 is only moreinfo.html.
+            native = 1 if match[2] == "moreinfo" else int(match[2]) if int(match[2]) > 1 else None
+        if self.variation is None:
+            return None if native is None else (match[1], native)
+        for catnum in self.listings:
+            number = self.variation.pager.page_number(
+                list_path(catnum, 1), path, query,
+                native if match is not None and match[1] == catnum else None,
+            )  # fmt: skip
+            if number is not None:
+                return catnum, number
+        return None
+
+    def _list_responder(self, catnum: str, number: int) -> Responder | None:
         # The page count and the entries come from one list: changes replace it, never alter it.
         entries = self.listings[catnum]
-        if (number < 2 and page != "moreinfo") or number > _page_count(entries, self.page_size):
-            return None  # page 1 is only moreinfo.html
+        if number > _page_count(entries, self.page_size):
+            return None
         return lambda _: self._list_reply(catnum, number, entries)
 
     def _list_reply(self, catnum: str, number: int, entries: list[Listing]) -> Reply:
@@ -280,7 +320,9 @@ class Site:
         encoding = ENCODINGS[(column_index + number) % len(ENCODINGS)]
         total = _page_count(entries, self.page_size)
         on_page = _page_of(entries, number, self.page_size)
-        html = templates.list_page(catnum, number, total, on_page, encoding, self.drift)
+        html = templates.list_page(
+            catnum, number, total, on_page, encoding, self.drift, self.variation
+        )
         return templates.html_reply(html, encoding)
 
     def page_listings(self, catnum: str, number: int) -> list[Listing]:
@@ -292,6 +334,14 @@ class Site:
     def column_start_paths(self) -> list[str]:
         return [list_path(catnum, 1) for catnum, _ in self.columns]
 
+    def list_page_path(self, catnum: str, number: int) -> str:
+        """Where page NUMBER of column CATNUM is served (with a query, for some variations)."""
+        if self.variation is None:
+            return list_path(catnum, number)
+        return self.variation.pager.page_path(
+            list_path(catnum, 1), number, lambda n: list_path(catnum, n)
+        )
+
     # Ground truth
 
     def expected_announcements(self, base_url: str) -> list[dict]:
@@ -302,7 +352,11 @@ class Site:
         base_url = base_url.rstrip("/")
         return [
             *(
-                _page_expectation(record, base_url, gone=record.article.path in self._withdrawn)
+                _page_expectation(
+                    replace(record, article=self.shown(record.article)),
+                    base_url,
+                    gone=record.article.path in self._withdrawn,
+                )
                 for record in self.page_records
             ),
             *(entry_expectation(record, base_url) for record in self.entry_records),

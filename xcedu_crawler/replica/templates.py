@@ -18,6 +18,7 @@ from xcedu_crawler.replica.model import (
     href,
     list_path,
 )
+from xcedu_crawler.replica.variation import Variation
 
 LIST_TEXT_LIMIT = 24  # longer titles are cut in the link text; the title attribute stays whole
 
@@ -113,7 +114,12 @@ def page(title: str, main: str, encoding: str, head_extra: str = "") -> str:
 """
 
 
-def breadcrumb(catnum: str | None) -> str:
+def breadcrumb(catnum: str | None, variation: Variation | None = None) -> str:
+    if variation is not None:
+        links = [("/", "首页")]
+        if catnum is not None:
+            links.append((list_path(catnum, 1), COLUMN_NAMES[catnum]))
+        return variation.breadcrumb(links, "ewb-location")
     trail = '您当前的位置: <a href="/">首页</a>'
     if catnum is not None:
         trail += f' &gt; <a href="{list_path(catnum, 1)}">{COLUMN_NAMES[catnum]}</a>'
@@ -132,8 +138,15 @@ def list_page(
     listings: list[Listing],
     encoding: str,
     drift: str | None = None,
+    variation: Variation | None = None,
 ) -> str:
     name = COLUMN_NAMES[catnum]
+    if variation is not None:
+        return page(
+            f"{name} - {SITE_NAME}",
+            _varied_list(catnum, page_number, total_pages, listings, variation),
+            encoding,
+        )
     entry_class = "list-item-v2" if drift == LIST_RENAMED else "ewb-list-node clearfix"
     entries = "\n".join(_list_entry(listing, entry_class) for listing in listings)
     main = f"""{breadcrumb(catnum)}
@@ -147,13 +160,37 @@ def list_page(
     return page(f"{name} - {SITE_NAME}", main, encoding)
 
 
-def _list_entry(listing: Listing, entry_class: str) -> str:
+def _varied_list(catnum: str, number: int, total: int, listings: list[Listing],
+                 variation: Variation) -> str:  # fmt: skip
+    crumb = breadcrumb(catnum, variation)
+    entries = variation.entries(
+        [(_entry_link(listing), f"{listing.list_date:%Y-%m-%d}") for listing in listings],
+        "ewb-list",
+    )
+    pager = variation.pager.html(
+        number, total, list_path(catnum, 1), lambda n: list_path(catnum, n)
+    )
+    return f"""{variation.crumb_at("top", crumb)}
+<div class="ewb-column">
+{variation.crumb_at("in_box", crumb)}<div class="ewb-column-head">
+{variation.crumb_at("above_title", crumb)}<h3 class="ewb-column-title">{COLUMN_NAMES[catnum]}</h3>
+</div>
+{variation.wrap(entries, "ewb-list")}
+{pager}
+</div>"""
+
+
+def _entry_link(listing: Listing) -> str:
     title = f' title="{escape(listing.title)}"' if listing.title_attribute else ""
-    link = escape(href(listing.link))
     return (
-        f'<li class="{entry_class}">'
-        f'<a href="{link}"{title} target="_blank" class="ewb-list-name">'
+        f'<a href="{escape(href(listing.link))}"{title} target="_blank" class="ewb-list-name">'
         f"{escape(link_text(listing.title), quote=False)}</a>"
+    )
+
+
+def _list_entry(listing: Listing, entry_class: str) -> str:
+    return (
+        f'<li class="{entry_class}">{_entry_link(listing)}'
         f'<span class="ewb-list-date">{listing.list_date:%Y-%m-%d}</span></li>'
     )
 
@@ -176,11 +213,15 @@ def _pager(page_number: int, total_pages: int) -> str:
     )
 
 
-def detail_page(article: Article, part: int, drift: str | None = None) -> str:
-    """Part PART (0-based) of an article, in its template as DRIFT (one of DRIFTS) changed it."""
+def detail_page(
+    article: Article, part: int, drift: str | None = None, variation: Variation | None = None
+) -> str:
+    """Part PART (0-based) of an article, in its template as DRIFT (one of DRIFTS) changed it
+    and with VARIATION's markup."""
     render = _old_template if article.template == "old" else _new_template
     head_meta = _head_meta(article, drift)
-    return page(article.title, render(article, part, drift), article.encoding, head_meta)
+    main = render(article, part, drift, variation)
+    return page(article.title, main, article.encoding, head_meta)
 
 
 def _info_id(article: Article) -> str:
@@ -214,15 +255,23 @@ def _attachment_links(article: Article, separator: str) -> str:
     )
 
 
-def _old_template(article: Article, part: int, drift: str | None) -> str:
+def _old_template(
+    article: Article, part: int, drift: str | None, variation: Variation | None
+) -> str:
     attachment_row = ""
     if article.attachments:
         links = _attachment_links(article, "<br>")
         attachment_row = f'\n<tr><td class="ewb-attach">附件：{links}</td></tr>'
-    source = escape(article.visible_source or "", quote=False)
-    info_bar = "" if drift == NO_SOURCE else f'【信息来源:<span id="infoSource">{source}</span>】'
+    source = f'<span id="infoSource">{escape(article.visible_source or "", quote=False)}</span>'
+    shown_date = article.visible_date or ""
+    if variation is None:
+        source_part, date_part = f"【信息来源:{source}】", f"【信息时间:{shown_date} &nbsp;&nbsp;"
+    else:
+        source_part = _bracketed(variation.source_text(source))
+        date_part = _bracketed(variation.date_text(shown_date)).removesuffix("】") + " &nbsp;&nbsp;"
+    info_bar = "" if drift == NO_SOURCE else source_part
     info_bar += (
-        f"【信息时间:{article.visible_date or ''} &nbsp;&nbsp;阅读次数:{_click_counter(article)}】"
+        f"{date_part}阅读次数:{_click_counter(article)}】"
         '【字号 <a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> '
         '<a href="javascript:doZoom(14)">小</a>】'
         '【<a href="javascript:window.print()">我要打印</a>】'
@@ -232,24 +281,38 @@ def _old_template(article: Article, part: int, drift: str | None) -> str:
     content = (
         f"<td>{_renamed_content(body)}</td>"
         if drift == BODY_RENAMED
-        else f'<td id="TDContent" class="infodetail"><!--EpointContent-->{body}</td>'
+        else f'<td id="TDContent" class="infodetail"><!--EpointContent-->{_wrapped(body, variation)}</td>'
     )
-    return f"""{breadcrumb(article.catnum)}
-<table id="tblInfo" width="100%" border="0" cellspacing="0" cellpadding="0">
+    crumb = breadcrumb(article.catnum, variation)
+    top, in_table = (
+        (crumb, "") if variation is None or variation.crumb_place == "top" else ("", crumb)
+    )
+    crumb_row = f"\n<tr><td>{in_table}</td></tr>" if in_table else ""
+    return f"""{top}
+<table id="tblInfo" width="100%" border="0" cellspacing="0" cellpadding="0">{crumb_row}
 <tr><td id="tdTitle" align="center"><font><b>{title}</b></font></td></tr>
 <tr><td align="center"><font class="webfont">{info_bar}</font></td></tr>
 <tr>{content}</tr>{attachment_row}
 </table>"""
 
 
-def _new_template(article: Article, part: int, drift: str | None) -> str:
+def _new_template(
+    article: Article, part: int, drift: str | None, variation: Variation | None
+) -> str:
     source_label, date_label, colon = article.labels
     spans = []
     if article.date_style != META_DATE and drift != NO_SOURCE:
         source = escape(article.visible_source or "", quote=False)
-        spans.append(f"<span>{source_label}{colon}{source}</span>")
+        labelled = (
+            f"{source_label}{colon}{source}" if variation is None else variation.source_text(source)
+        )
+        spans.append(f"<span>{labelled}</span>")
     if article.visible_date is not None:
-        spans.append(f"<span>{date_label}{colon}{article.visible_date}</span>")
+        shown = article.visible_date
+        labelled = (
+            f"{date_label}{colon}{shown}" if variation is None else variation.date_text(shown)
+        )
+        spans.append(f"<span>{labelled}</span>")
     spans.append(f"<span>浏览次数{colon}{_click_counter(article)}</span>")
     title_tag = "h1" if article.template == "new-h1" else "div"
     attachments = ""
@@ -260,17 +323,31 @@ def _new_template(article: Article, part: int, drift: str | None) -> str:
     content = (
         _renamed_content(body)
         if drift == BODY_RENAMED
-        else f'<div class="ewb-article-info" id="mainContent">{body}</div>'
+        else _wrapped(f'<div class="ewb-article-info" id="mainContent">{body}</div>', variation)
     )
     after_body = _article_pager(article, part) + attachments
-    return f"""{breadcrumb(article.catnum)}
+    crumb = breadcrumb(article.catnum, variation)
+    place = "top" if variation is None else variation.crumb_place
+    heading = f'<{title_tag} class="ewb-article-title">{title}</{title_tag}>'
+    if place == "above_title":
+        heading = f'<div class="ewb-article-head">{crumb}\n{heading}</div>'
+    return f"""{crumb if place == "top" else ""}
 <div class="ewb-article">
-<{title_tag} class="ewb-article-title">{title}</{title_tag}>
+{crumb if place == "in_box" else ""}{heading}
 <div class="ewb-article-sources">{"".join(spans)}</div>
 {content}{after_body}
 <div class="ewb-article-tools"><a href="javascript:window.print()">【打印本页】</a>
 <a href="javascript:window.close()">【关闭窗口】</a></div>
 </div>"""
+
+
+def _wrapped(html: str, variation: Variation | None) -> str:
+    return html if variation is None else variation.wrap(html, "ewb-article")
+
+
+def _bracketed(text: str) -> str:
+    """TEXT as an old info bar item, 【…】, unless its label is bracketed already."""
+    return text if text.startswith("【") else f"【{text}】"
 
 
 def _article_pager(article: Article, part: int) -> str:
