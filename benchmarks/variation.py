@@ -58,6 +58,7 @@ def serve(family: str, seed: int | None) -> None:
             "base_url": base,
             "announcements": site.expected_announcements(base),
             "failures": site.expected_failures(base),
+            "start_urls": [base + path for path in site.column_start_paths()],
             "variation": site.variation.describe() if site.variation else "the family's own markup",
         }
         print(json.dumps(truth, ensure_ascii=False), flush=True)
@@ -98,6 +99,8 @@ def crawl_variant(family: str, seed: int | None, profile: str, scratch: Path) ->
         db_path = scratch / f"{family}-{seed}.db"
         command = [
             *project_crawl_command(truth["base_url"], db_path, full=True), "-a", f"site={profile}",
+            # A generic crawl knows no columns of its own: they are the replica's column pages.
+            "-a", f"start_urls={','.join(truth['start_urls'])}",
         ]  # fmt: skip
         crawl = subprocess.run(
             [PYTHON, "-m", *command],
