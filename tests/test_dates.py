@@ -133,7 +133,9 @@ INFO_BAR = "【信息来源:】【信息时间:2022-02-07 09:41  阅读次数: �
             "2022-02-07",
             id="label-without-date-skipped",
         ),
-        pytest.param("信息时间 2022-02-07", ["信息时间"], None, id="colon-required"),
+        # Some templates write the label with no colon: the date right after it still counts.
+        pytest.param("发布日期 2022-02-07", ["发布日期"], "2022-02-07", id="colon-optional"),
+        pytest.param("【发布时间】2022-02-07", ["发布时间"], "2022-02-07", id="bracketed-label"),
         pytest.param("2022-02-07 09:41", ["信息时间"], None, id="no-label"),
         pytest.param("信息时间:2022-02-07", [], None, id="no-labels-given"),
         pytest.param(

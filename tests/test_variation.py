@@ -278,3 +278,16 @@ async def test_a_crawl_told_the_variant_names_archives_its_truth_exactly(
     with ReplicaServer(site) as server:
         await crawl(server, tmp_path / "xcedu.db", {"site": name})
         check_archive(tmp_path / "xcedu.db", site, server.base_url)
+
+
+# One seed of each pager style and entry shape: the rest of the seeds run in
+# `python -m benchmarks.variation`.
+@pytest.mark.parametrize(("family", "seed"), [("epoint", 1), ("epoint", 6), ("trs", 2), ("trs", 7),
+                                              ("hanweb", 3), ("hanweb", 5)])
+@deferred_f_from_coro_f
+async def test_discovery_alone_archives_a_variant_it_was_never_told_about(tmp_path, family, seed):
+    site = BUILDERS[family](seed)
+    with ReplicaServer(site) as server:
+        start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
+        await crawl(server, tmp_path / "xcedu.db", {"site": "generic", "start_urls": start_urls})
+        check_archive(tmp_path / "xcedu.db", site, server.base_url)

@@ -75,7 +75,8 @@ def find_labelled_date(text: str, labels: Sequence[str]) -> str | None:
     "2022-02-07 09:41" for label 信息时间 in "【信息时间:2022-02-07 09:41  阅读次数: 】".
     """
     for label in labels:
-        match = re.search(rf"{re.escape(label)}\s*[:：]\s*(?P<date>{DATE_PATTERN})", text)
+        # 信息时间：…, 【发布时间】…, and 发布日期 2022-03-01 with no colon at all.
+        match = re.search(rf"{re.escape(label)}\s*[:：】]?\s*(?P<date>{DATE_PATTERN})", text)
         if match is not None:
             return match["date"]
     return None

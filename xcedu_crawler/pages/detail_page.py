@@ -26,6 +26,10 @@ SCRIPT_REDIRECT = re.compile(
 )
 
 
+# The words an info line's labels start with: a value is never one of them.
+INFO_LABEL = re.compile(r"\s*(?:信息时间|发布时间|发布日期|时间|日期|信息来源|来源|发布机构|阅读|浏览|点击|作者|字号)")
+
+
 def _labelled_value(text: str, labels: tuple[str, ...]) -> str | None:
     """The value after the first LABEL: in TEXT ("" when the label stands empty), None without one."""
     for label in labels:
@@ -33,9 +37,14 @@ def _labelled_value(text: str, labels: tuple[str, ...]) -> str | None:
         # value never takes the next label's text.
         # A value in an element of its own (来源：<a>某局</a>) is the next text node, one
         # that is not the next label.
-        match = re.search(rf"{label}[^\S\n]*[:：][^\S\n]*([^【】\n]*)(?:\n[^\S\n]*([^【】\n:：]*)(?=[\n【】]|$))?", text)
+        # "来源：…", "来源: …", and the bracketed "【来源】…".
+        match = re.search(rf"(?:{label}[^\S\n]*[:：]|【{label}】)[^\S\n]*([^【】\n]*)"
+                          rf"(?:\n[^\S\n]*([^【】\n:：]*)(?=[\n【】]|$))?", text)
         if match:
-            return _cut_at_next_label(normalize_space(match.group(1) or match.group(2) or ""))
+            own_line, next_line = match.group(1), match.group(2) or ""
+            if not own_line.strip() and INFO_LABEL.match(next_line):
+                next_line = ""  # the next label, written without a colon: the value is empty
+            return _cut_at_next_label(normalize_space(own_line or next_line))
     return None
 
 
@@ -95,6 +104,8 @@ GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间",
 GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构")
 # How far after the title a labelled date or source may stand: the info line, not a sidebar.
 TEXT_AFTER_TITLE = 400
+# How many wrappers around a body are looked through for the attachment list after it.
+ATTACHMENT_WRAPPER_LEVELS = 6
 # The part number a multi-page article's later pages add to its file name: abc_2.html.
 ARTICLE_PART = re.compile(r"_\d{1,3}$")
 # Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
@@ -249,7 +260,10 @@ class DetailPage:
             if found:
                 return found[0], f"container:{css}"
         dense = self._densest_block()
-        return (dense, "density") if dense is not None else (None, None)
+        if dense is not None:
+            return dense, "density"
+        pictures = self._picture_block()
+        return (pictures, "pictures") if pictures is not None else (None, None)
 
     @property
     def body(self) -> Selector | None:
@@ -264,6 +278,16 @@ class DetailPage:
             score = text - 2 * links
             if score > best_score:
                 best, best_score = node, score
+        return best
+
+    def _picture_block(self) -> Selector | None:
+        """The block with most paragraphs of pictures: a scanned notice has no text at all.
+        Pictures in links (logos, banners) do not count."""
+        best, best_count = None, 0
+        for node in self.selector.xpath("//div|//td|//article|//section"):
+            count = len(node.xpath("./p//img[not(ancestor::a)]"))
+            if count > best_count:
+                best, best_count = node, count
         return best
 
     @cached_property
@@ -293,12 +317,16 @@ class DetailPage:
             areas += [area.root for area in self._css(css)]
         if not self.profile.attachment_areas and self.body is not None:
             # Templates print the attachment list right after the body, or after the row or
-            # box that holds it (<tr><td>body</td></tr><tr><td>附件：…</td></tr>).
+            # box that holds it (<tr><td><div>body</div></td></tr><tr><td>附件：…</td></tr>):
+            # the first blocks that follow the body or its nearest wrapper that has any.
             node = self.body.root
-            for _ in range(3):
+            for _ in range(ATTACHMENT_WRAPPER_LEVELS):
                 if node is None or node.tag in ("body", "html"):
                     break
-                areas += islice(node.itersiblings(etree.Element), 3)
+                following = list(islice(node.itersiblings(etree.Element), 3))
+                if following:
+                    areas += following
+                    break
                 node = node.getparent()
         found: dict[str, Attachment] = {}
         for area in areas:
