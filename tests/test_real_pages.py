@@ -1,4 +1,4 @@
-"""The labelled real pages of tests/fixtures/real: provenance, licence, labels, decoding, and that extraction copes."""
+"""The labelled real pages: provenance, licence, labels, decoding, and what extraction finds."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from xcedu_crawler.text import normalize_space
 
 PAGES = load_pages()
 # Licences that let a page be copied into this repository.
-REDISTRIBUTABLE = {"MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0"}
+REDISTRIBUTABLE = {
+    "MIT", "BSD-2-Clause", "BSD-3-Clause", "Apache-2.0", "CC0-1.0", "CC-BY-4.0", "CC-BY-SA-4.0",
+}  # fmt: skip
 PRECISIONS = {"day", "minute", "second"}
 # Pages on which DetailPage finds no title today (README, Benchmarks): strict, so that the
 # test says so when discovery starts finding one.
