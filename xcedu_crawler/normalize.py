@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xcedu_crawler.dates import parse_date
+from xcedu_crawler.dates import ParsedDate, parse_date
 from xcedu_crawler.items import Announcement, DateCandidate, RawAnnouncement
 from xcedu_crawler.text import is_cut, normalize_space, split_title_tag
 
@@ -30,6 +30,22 @@ def date_candidates(raw: RawAnnouncement) -> list[DateCandidate]:
     return candidates
 
 
+def finest_agreeing(readable: list[tuple[DateCandidate, ParsedDate]]) -> tuple[DateCandidate, ParsedDate]:
+    """The best date, made finer by a later one of the page's own that agrees to the day.
+
+    A 发布日期 printed to the day beside a PubDate meta to the minute of that same day gives
+    the minute. A time of 00:00:00 is a date with no time, never finer; nor is the list date.
+    """
+    best, parsed = readable[0]
+    if parsed.precision != "day":
+        return best, parsed
+    for candidate, other in readable[1:]:
+        if (candidate.rule != "list" and other.precision != "day" and other.iso[:10] == parsed.iso[:10]
+                and other.iso[11:19] != "00:00:00"):
+            return candidate, other
+    return best, parsed
+
+
 def normalize(raw: RawAnnouncement) -> Announcement:
     title, title_rule = whole_title(raw)
     if title is None:
@@ -42,12 +58,11 @@ def normalize(raw: RawAnnouncement) -> Announcement:
     # A date text that cannot be read without guessing is kept raw, with no date.
     published_at = precision = date_rule = None
     published_raw = candidates[0].raw if candidates else None
-    for candidate in candidates:
-        parsed = parse_date(candidate.raw)
-        if parsed is not None:
-            published_at, precision, published_raw = parsed.iso, parsed.precision, candidate.raw
-            date_rule = candidate.rule
-            break
+    readable = [(candidate, parsed) for candidate in candidates if (parsed := parse_date(candidate.raw))]
+    if readable:
+        candidate, parsed = finest_agreeing(readable)
+        published_at, precision, published_raw = parsed.iso, parsed.precision, candidate.raw
+        date_rule = candidate.rule
     source = normalize_space(raw.source or "") or None
     provenance = {
         "title": title_rule,

@@ -11,7 +11,7 @@ from lxml import etree
 from lxml.etree import _Element
 from parsel import Selector
 
-from xcedu_crawler.dates import find_labelled_date
+from xcedu_crawler.dates import find_date, find_labelled_date
 from xcedu_crawler.items import Attachment, DateCandidate, ListEntry, RawAnnouncement
 from xcedu_crawler.pages.elements import ElementIndex, inline_scripts, links, texts
 from xcedu_crawler.pages.list_page import script_pager_next
@@ -62,7 +62,8 @@ def following_text(element, limit: int) -> str:
 
     def add(text: str | None) -> None:
         nonlocal size
-        if text:
+        # Blank nodes left out: a label and its value in two cells are then two lines.
+        if text and not text.isspace():
             texts.append(text)
             size += len(text)
 
@@ -101,9 +102,15 @@ GENERIC_BODIES = (
     "[itemprop=articleBody]", ".ewb-article-info",
 )  # fmt: skip
 GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间", "日期")
-GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构")
+GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构", "发文机关")
 # How far after the title a labelled date or source may stand: the info line, not a sidebar.
 TEXT_AFTER_TITLE = 400
+TEXT_BEFORE_BODY = 1500
+# How close under the title a date without a label may stand.
+UNLABELLED_DATE_REACH = 200
+# A title found as an element's own text, not a heading's: long enough not to be a word of it.
+MIN_OWN_TITLE_CHARS = 8
+_TAG = re.compile(r"<[^>]*>")
 # How many wrappers around a body are looked through for the attachment list after it.
 ATTACHMENT_WRAPPER_LEVELS = 6
 # The part number a multi-page article's later pages add to its file name: abc_2.html.
@@ -135,7 +142,9 @@ class DetailPage:
         return meta_contents(self.selector)
 
     def _meta(self, name: str) -> str | None:
-        return self._metas.get(name.lower())
+        value = self._metas.get(name.lower())
+        # Some CMSs copy the title's markup into the meta (…力量<div>——热烈祝贺…</div>).
+        return normalize_space(_TAG.sub("", value)) or None if value else value
 
     @staticmethod
     def _text(node: Selector | _Element) -> str:
@@ -175,27 +184,43 @@ class DetailPage:
         if not title:
             return None
         best = None
-        for node in self.selector.xpath("//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"):
+        for node in self.selector.xpath(
+                "//h1|//h2|//h3|//h4|//*[contains(translate(@class, 'TITLE', 'title'), 'title')]"):
             text = self._text(node)
             if len(text) >= 4 and text in title and (best is None or len(text) > len(self._text(best))):
                 best = node
+        if best is not None:
+            return best
+        # No heading: the element whose own text is the title (<div>…</div>, <b>…</b>, <span>…</span>).
+        for element in self.selector.root.iter(etree.Element):
+            if element.tag in ("title", "script", "style", "a", "option"):
+                continue
+            text = normalize_space(element.text or "")
+            if len(text) >= MIN_OWN_TITLE_CHARS and text in title and (
+                    best is None or len(text) > len(normalize_space(best.root.text or ""))):
+                best = Selector(root=element)
         return best
 
     @cached_property
     def _text_after_title(self) -> str:
-        """The text right after the title element, in document order: where its info line is.
-
-        A page whose title is only in its metas or <title> has its info line just before the
-        body instead.
-        """
+        """The text right after the title element, in document order: where its info line is."""
         node = self._title[2]
-        if node is not None:
-            return following_text(node.root, TEXT_AFTER_TITLE)
-        if self.body is not None:
-            before = self.body.root.xpath(
-                "preceding::text()[not(ancestor::script or ancestor::style or ancestor::head)]")
-            return "\n".join(before)[-TEXT_AFTER_TITLE:]
-        return ""
+        return following_text(node.root, TEXT_AFTER_TITLE) if node is not None else ""
+
+    @cached_property
+    def _text_before_body(self) -> str:
+        """The text just before the body: the info line of a page whose title is only in its
+        metas, or an info table (发文机关 / 发布日期 rows) standing above the title."""
+        if self.body is None:
+            return ""
+        before = self.body.root.xpath(
+            "preceding::text()[not(ancestor::script or ancestor::style or ancestor::head)]")
+        return "\n".join(text for text in before if not text.isspace())[-TEXT_BEFORE_BODY:]
+
+    @property
+    def _info_regions(self) -> tuple[str, str]:
+        """Where a generic rule looks for labelled values, nearest first."""
+        return self._text_after_title, self._text_before_body
 
     # Info line: source and dates
 
@@ -217,10 +242,11 @@ class DetailPage:
         labelled = _labelled_value(self._info_text, self.profile.source_labels)
         if labelled is not None:
             return labelled or None, "profile"
-        for label in GENERIC_SOURCE_LABELS:
-            labelled = _labelled_value(self._text_after_title, (label,))
-            if labelled:
-                return labelled, f"label:{label}"
+        for region in self._info_regions:
+            for label in GENERIC_SOURCE_LABELS:
+                labelled = _labelled_value(region, (label,))
+                if labelled:
+                    return labelled, f"label:{label}"
         meta = self._meta("ContentSource")
         return (meta, "meta:ContentSource") if meta else (None, None)
 
@@ -237,11 +263,21 @@ class DetailPage:
             labelled = find_labelled_date(self._info_text, self.profile.date_labels)
             if labelled:
                 candidates.append(DateCandidate(raw=labelled, rule="profile"))
-        for label in GENERIC_DATE_LABELS if not candidates else ():
-            labelled = find_labelled_date(self._text_after_title, (label,))
+        for region in self._info_regions if not candidates else ():
+            labelled = next(((label, date) for label in GENERIC_DATE_LABELS
+                             if (date := find_labelled_date(region, (label,)))), None)
             if labelled:
-                candidates.append(DateCandidate(raw=labelled, rule=f"label:{label}"))
+                candidates.append(DateCandidate(raw=labelled[1], rule=f"label:{labelled[0]}"))
                 break
+        if not candidates and self._title[2] is not None:
+            # Printed under the title with no label at all (2023-12-01 14:43), before the
+            # body begins: the date a notice is signed with at its end is not it.
+            between = self._text_after_title[:UNLABELLED_DATE_REACH]
+            if self.paragraphs and (start := between.find(self.paragraphs[0][:8])) >= 0:
+                between = between[:start]
+            unlabelled = find_date(between)
+            if unlabelled:
+                candidates.append(DateCandidate(raw=unlabelled, rule="after-title"))
         meta = self._meta("PubDate")
         if meta:
             candidates.append(DateCandidate(raw=meta, rule="meta:PubDate"))
