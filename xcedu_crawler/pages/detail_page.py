@@ -117,6 +117,11 @@ ATTACHMENT_WRAPPER_LEVELS = 6
 ARTICLE_PART = re.compile(r"_\d{1,3}$")
 # Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
 TRAILER = re.compile(r"^[（(]\s*(?:责任编辑|编辑|责编|审核|校对)\s*[:：].*[)）]$")
+# Cells of an info table as extract_paragraphs writes them: "发文机关： | 吉林省人民政府 | 成文日期： | …".
+INFO_ROW = re.compile(r"^\S(?:[^|:：]{0,7})[:：] \| [^|]*(?: \| \S(?:[^|:：]{0,7})[:：] \| [^|]*)*$")
+# Buttons and widgets that templates put inside the content box.
+PAGE_CHROME = re.compile(
+    r"^(?:[X×]|分享到.*|扫一扫.{0,12}|(?:(?:pdf|word|PDF|WORD)下载\s*)+|(?:【?(?:打印本页|关闭窗口|打印|关闭)】?\s*)+)$")
 _SITE_NAME_SEPARATOR = re.compile(r"\s*(?:_|\||-{1,2}|—+|–)\s*")
 MIN_DENSE_TEXT = 50  # characters a text-density body must hold (a short notice has 60)
 
@@ -331,8 +336,23 @@ class DetailPage:
         if self.body is None:
             return []
         paragraphs = extract_paragraphs(self.body)
-        while paragraphs and TRAILER.match(paragraphs[-1]):
+        while paragraphs and (TRAILER.match(paragraphs[-1]) or PAGE_CHROME.match(paragraphs[-1])):
             paragraphs.pop()
+        # A container that holds more than the article: its info table, share buttons and
+        # the title (perhaps broken over lines) come before the text.
+        while paragraphs and (INFO_ROW.match(paragraphs[0]) or PAGE_CHROME.match(paragraphs[0])):
+            paragraphs.pop(0)
+        return self._without_leading_title(paragraphs)
+
+    def _without_leading_title(self, paragraphs: list[str]) -> list[str]:
+        title = (self.title or "").replace(" ", "")
+        joined = ""
+        for count, paragraph in enumerate(paragraphs[:6], start=1):
+            joined += paragraph.replace(" ", "")
+            if not title.startswith(joined):
+                break
+            if joined == title:
+                return paragraphs[count:]
         return paragraphs
 
     @property
