@@ -130,3 +130,17 @@ async def test_discovery_alone_archives_each_family_replica_as_its_profile_does(
         check_archive(db_path, site, server.base_url)
     [run] = runs(db_path)
     assert run["status"] == "ok", run["reason"]
+
+
+@pytest.mark.parametrize("site_name", sorted(FAMILIES))
+@deferred_f_from_coro_f
+async def test_the_default_profile_on_another_family_falls_back_to_discovery(tmp_path, site_name):
+    # As a new user crawls a sibling site with no -a site: the bureau's own pins miss everywhere.
+    site = FAMILIES[site_name]()
+    db_path = tmp_path / "xcedu.db"
+    with ReplicaServer(site) as server:
+        start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
+        await crawl(server, db_path, {"start_urls": start_urls})
+        check_archive(db_path, site, server.base_url)
+    [run] = runs(db_path)
+    assert run["status"] == "ok", run["reason"]

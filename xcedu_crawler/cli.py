@@ -18,6 +18,7 @@ SUBCOMMANDS = {
     "serve": ("browse:serve_main", "browse and search the archive in Datasette (the browse extra)"),
     "crawl": ("runner:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
     "status": ("status:main", "the last runs, open failures and health warnings"),
+    "probe": ("probe:main", "what discovery sees on a new site's list page; a draft profile"),
     "check": ("check:main", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),
 }

@@ -369,9 +369,9 @@ class DetailPage:
     def attachments(self) -> list[Attachment]:
         """Links to documents in the body or an attachment list, each URL once, in page order."""
         areas = [self.body.root] if self.body is not None else []
-        for css in self.profile.attachment_areas:
-            areas += [area.root for area in self._css(css)]
-        if not self.profile.attachment_areas and self.body is not None:
+        pinned = [area.root for css in self.profile.attachment_areas for area in self._css(css)]
+        areas += pinned
+        if not pinned and self.body is not None:
             # Templates print the attachment list right after the body, or after the row or
             # box that holds it (<tr><td><div>body</div></td></tr><tr><td>附件：…</td></tr>):
             # the first blocks that follow the body or its nearest wrapper that has any.

@@ -15,7 +15,7 @@ from xcedu_crawler.dates import find_date
 from xcedu_crawler.items import ListEntry
 from xcedu_crawler.pages import discovery
 from xcedu_crawler.pages.elements import inline_scripts, texts
-from xcedu_crawler.sites import DATASTORE, PAGER_LINKS, SCRIPT_PAGER, SiteProfile
+from xcedu_crawler.sites import PAGER_LINKS, SiteProfile
 from xcedu_crawler.text import normalize_space
 from xcedu_crawler.urls import canonical_url, is_http_url
 
@@ -166,17 +166,20 @@ class ListPage:
         The profile's pager family first; a page whose pager it cannot find is read by
         every style real sites use, in turn.
         """
-        family = self.profile.list_family
-        if paging is not None or (family in {DATASTORE, None} and self._jpage_settings() is not None):
-            self.provenance["pager"] = "jpage"
-            return self._next_datastore_page(paging or self._jpage_settings())
-        if family in {SCRIPT_PAGER, None} and CREATE_PAGE_HTML.search(self._scripts):
-            self.provenance["pager"] = "createPageHTML"
-            target = script_pager_next(self._scripts, self.url)
-            return NextPage(target) if target else None
-        if family == PAGER_LINKS and self.selector.css(self.profile.pager):
+        if paging is not None:
+            return self._next_datastore_page(paging)
+        if self.profile.list_family == PAGER_LINKS and self.selector.css(self.profile.pager):
             self.provenance["pager"] = "profile"
             target = self.next_page_url
+            return NextPage(target) if target else None
+        # The scripted pagers of the CMS families, whichever family the profile names: a
+        # page says by its own script which one it uses.
+        if (settings := self._jpage_settings()) is not None:
+            self.provenance["pager"] = "jpage"
+            return self._next_datastore_page(settings)
+        if CREATE_PAGE_HTML.search(self._scripts):
+            self.provenance["pager"] = "createPageHTML"
+            target = script_pager_next(self._scripts, self.url)
             return NextPage(target) if target else None
         root = self.selector.root
         for rule, find in (("next-link", lambda: discovery.next_link(root, self.url)),
