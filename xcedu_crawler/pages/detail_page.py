@@ -182,7 +182,8 @@ class DetailPage:
     def _page_title(self) -> str:
         """<title> without the site-name suffix ("关于…的通知_许昌市教育局" → "关于…的通知")."""
         text = normalize_space(" ".join(self.selector.xpath("//title//text()").getall()))
-        return _SITE_NAME_SEPARATOR.split(text)[0] if text else ""
+        # The site's name may come first (凯里市人民政府-…): the title is the longest part.
+        return max(_SITE_NAME_SEPARATOR.split(text), key=len) if text else ""
 
     def _heading_matching(self, title: str) -> Selector | None:
         """The longest heading whose text is (part of) TITLE."""
