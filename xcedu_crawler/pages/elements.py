@@ -32,6 +32,10 @@ class ElementIndex:
             for name in (element.get("class") or "").split():
                 self._by_class[name].append(element)
 
+    def classed(self, word: str) -> list[_Element]:
+        """The elements with a class name containing WORD in any case (Title, detail-title)."""
+        return [element for name, found in self._by_class.items() if word in name.lower() for element in found]
+
     def css(self, css: str) -> list[Selector]:
         """The elements matching CSS, in document order, as parsel's css() finds them."""
         match = _SIMPLE_SELECTOR.fullmatch(css.strip())
