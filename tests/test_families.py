@@ -116,31 +116,20 @@ def test_the_heading_and_text_density_fallbacks():
     ]
 
 
-GENERIC_CRAWLS = {"xuchang": build_site, **FAMILIES}
+# (replica, -a site): discovery alone; and, as a new user crawls a sibling site with no
+# -a site at all, the bureau's own pins missing everywhere.
+DISCOVERY_CRAWLS = [("xuchang", "generic"), ("changge", "generic"), ("yuzhou", "generic"),
+                    ("changge", None), ("yuzhou", None)]
 
 
-@pytest.mark.parametrize("site_name", sorted(GENERIC_CRAWLS))
+@pytest.mark.parametrize(("site_name", "profile"), DISCOVERY_CRAWLS)
 @deferred_f_from_coro_f
-async def test_discovery_alone_archives_each_family_replica_as_its_profile_does(tmp_path, site_name):
-    site = GENERIC_CRAWLS[site_name]()
+async def test_discovery_archives_each_family_replica_as_its_own_profile_does(tmp_path, site_name, profile):
+    site = {"xuchang": build_site, **FAMILIES}[site_name]()
     db_path = tmp_path / "xcedu.db"
     with ReplicaServer(site) as server:
         start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
-        await crawl(server, db_path, {"site": "generic", "start_urls": start_urls})
-        check_archive(db_path, site, server.base_url)
-    [run] = runs(db_path)
-    assert run["status"] == "ok", run["reason"]
-
-
-@pytest.mark.parametrize("site_name", sorted(FAMILIES))
-@deferred_f_from_coro_f
-async def test_the_default_profile_on_another_family_falls_back_to_discovery(tmp_path, site_name):
-    # As a new user crawls a sibling site with no -a site: the bureau's own pins miss everywhere.
-    site = FAMILIES[site_name]()
-    db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site) as server:
-        start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
-        await crawl(server, db_path, {"start_urls": start_urls})
+        await crawl(server, db_path, {"start_urls": start_urls, **({"site": profile} if profile else {})})
         check_archive(db_path, site, server.base_url)
     [run] = runs(db_path)
     assert run["status"] == "ok", run["reason"]

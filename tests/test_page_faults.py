@@ -283,3 +283,13 @@ async def test_a_busy_archive_is_waited_for_not_dropped(tmp_path):
 def test_a_kept_page_is_never_printed_whole():
     page = FetchedPage("http://x.cn/a.html", 200, {}, b"<html>" + b"x" * 100_000, "2022-03-01T00:00:00+00:00")
     assert "xxxx" not in repr(page) and "http://x.cn/a.html" in repr(page)
+
+
+@deferred_f_from_coro_f
+async def test_a_list_page_that_yields_nothing_makes_the_run_partial_never_ok(tmp_path):
+    empty = list_page([]).replace("<ul class=\"ewb-list\">", "<ul class=\"ewb-list\"><li>暂无信息</li>")
+    with BadPageServer({"/list.html": reply(empty)}) as server:
+        await crawl_bad_pages(server, tmp_path / "x.db")
+    [run] = runs(tmp_path / "x.db")
+    assert run["status"] == "partial"
+    assert "column 通知公告: list page " in run["reason"] and "shows no entries" in run["reason"]
