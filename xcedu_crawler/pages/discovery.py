@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml.etree import _Element
@@ -26,7 +25,6 @@ NOT_A_LIST = ("相关链接", "友情链接", "相关文章", "相关阅读", "�
 # Things real pagers put in the URL to say which page this is.
 PAGE_IN_PATH = re.compile(r"(?P<stem>(?:index|list|default|column-index|moreinfo)[_-])(?P<number>\d+)(?P<ext>\.\w+)$")
 PAGE_FIRST_IN_PATH = re.compile(r"(?P<stem>index|list|default|moreinfo)(?P<ext>\.\w+)$")
-NUMBERED_PATH = re.compile(r"(?P<stem>/)(?P<number>\d{1,4})(?P<ext>\.html?)$")
 PAGE_PARAMETERS = ("page", "pageNo", "pageNum", "PageIndex", "pageIndex", "currPage", "pn", "p", "curPage")
 PAGE_COUNT_VARIABLE = re.compile(r"\b(?:countPage|totalPage|pageCount|totalPages|page_count)\s*[=:]\s*['\"]?(\d+)")
 CURRENT_PAGE_VARIABLE = re.compile(r"\b(?:currentPage|curPage|pageIndex|nowPage)\s*[=:]\s*['\"]?(\d+)")
@@ -76,13 +74,19 @@ def link_title(link: _Element) -> str:
 
 
 def _heads_a_link_box(parent: _Element) -> bool:
-    heading = parent.getprevious()
+    """Whether the heading right above PARENT (or its box's first line) says 相关链接 and the like."""
+    candidates = [parent.getprevious()]
     container = parent.getparent()
-    words = normalize_space("".join(texts(heading))) if heading is not None else ""
-    if container is not None and not words:
-        first = next(iter(container), None)
-        words = normalize_space("".join(texts(first))) if first is not None and first is not parent else ""
-    return any(label in words[:12] for label in NOT_A_LIST)
+    if container is not None and len(container) and container[0] is not parent:
+        candidates.append(container[0])
+    for heading in candidates:
+        if heading is None or not isinstance(heading.tag, str):
+            continue
+        words = normalize_space("".join(texts(heading)))
+        # A heading is a short line; a box of links or entries before the list is not one.
+        if len(words) <= 12 and any(label in words for label in NOT_A_LIST):
+            return True
+    return False
 
 
 def breadcrumb_column(root: _Element) -> str | None:
@@ -233,6 +237,3 @@ def js_object(literal: str) -> dict:
     text = re.sub(r",\s*([}\]])", r"\1", "".join(out))  # a trailing comma is legal JavaScript
     return json.loads(text)
 
-
-def first(values: Iterable[str | None]) -> str | None:
-    return next((value for value in values if value), None)
