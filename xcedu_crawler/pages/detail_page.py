@@ -215,29 +215,22 @@ class DetailPage:
         """The longest heading whose text is (part of) TITLE."""
         if not title:
             return None
-        best = None
         root = self.selector.root
-        headings = [*root.iter("h1", "h2", "h3", "h4"), *self._elements.classed("title")]
-        for element in headings:
-            node = Selector(root=element)
-            text = self._text(node)
-            if len(text) >= 4 and text in title and (best is None or len(text) > len(self._text(best))):
-                best = node
-        if best is not None:
-            return best
-        # No heading: the element whose own text begins the title (<div>…</div>, <b>…</b>);
-        # XPath finds the few that contain its first characters.
-        prefix = title[:MIN_OWN_TITLE_CHARS]
-        if len(prefix) < MIN_OWN_TITLE_CHARS:
-            return None
-        for element in self.selector.root.xpath(
-                "//body//*[not(self::script or self::style or self::a or self::option)]"
-                "[contains(text(), $prefix)]", prefix=prefix):
-            text = normalize_space(element.text or "")
-            if text.startswith(prefix) and text in title and (
-                    best is None or len(text) > len(normalize_space(best.root.text or ""))):
-                best = Selector(root=element)
-        return best
+        best, best_length = None, 3
+        for element in [*root.iter("h1", "h2", "h3", "h4"), *self._elements.classed("title")]:
+            text = self._text(element)
+            if len(text) > best_length and text in title:
+                best, best_length = element, len(text)
+        if best is None and len(title) >= MIN_OWN_TITLE_CHARS:
+            # No heading: the element whose own text begins the title (<div>…</div>, <b>…</b>);
+            # XPath finds the few that contain its first characters.
+            prefix = title[:MIN_OWN_TITLE_CHARS]
+            for element in root.xpath("//body//*[not(self::script or self::style or self::a or self::option)]"
+                                      "[contains(text(), $prefix)]", prefix=prefix):
+                text = normalize_space(element.text or "")
+                if text.startswith(prefix) and text in title and len(text) > best_length:
+                    best, best_length = element, len(text)
+        return Selector(root=best) if best is not None else None
 
     @cached_property
     def _text_after_title(self) -> str:
