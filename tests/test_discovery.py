@@ -95,3 +95,14 @@ def test_the_last_page_of_a_counted_pager_has_no_next():
     listed = page('<ul><li><a href="/a/1.html">关于做好2022年招生工作的通知</a> 2022-03-01</li></ul>'
                   "<script>var countPage = 3;</script>", url="http://127.0.0.1/tzgg/index_2.html")
     assert listed.next_page() is None
+
+
+@pytest.mark.parametrize("pager", [
+    '<div>共3页 <a href="?page=4">下一页</a></div>',
+    '<div>3/3页 <a href="?page=4">下一页</a></div>',
+    '<div><a href="?page=4">下一页</a> <a href="?page=3">尾页</a></div>',
+])
+def test_a_column_never_walks_past_the_page_count_its_pager_states(pager):
+    listed = page('<ul><li><a href="/a/1.html">关于做好2022年招生工作的通知</a> 2022-03-01</li></ul>' + pager,
+                  url="http://127.0.0.1/tzgg/index.html?page=3")
+    assert listed.next_page() is None

@@ -71,7 +71,6 @@ def test_date_order_precision_and_no_guessing(dates, entry_date, published_at, p
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"title": None, "entry": ListEntry(URL, "关于做好2022年普通高中招生...", None, "通知公告")}, "title"),
         ({"title": None, "entry": None}, "title"),
         ({"paragraphs": [], "images": []}, "empty body"),
     ],
@@ -79,6 +78,14 @@ def test_date_order_precision_and_no_guessing(dates, entry_date, published_at, p
 def test_incomplete_announcements_are_refused_with_a_reason(fields, reason):
     with pytest.raises(IncompleteAnnouncement, match=reason):
         normalize(raw(**fields))
+
+
+def test_a_body_is_kept_under_the_lists_cut_title_when_the_page_has_none():
+    entry = ListEntry(URL, "关于做好2022年普通高中招生...", None, "通知公告")
+    announcement = normalize(raw(title=None, entry=entry))
+    assert announcement.title == "关于做好2022年普通高中招生..." and announcement.provenance["title"] == "list:cut"
+    with pytest.raises(IncompleteAnnouncement, match="title"):
+        normalize(raw(title=None, entry=entry, paragraphs=[], images=[]))
 
 
 def test_image_only_body_is_complete():

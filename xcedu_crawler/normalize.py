@@ -19,6 +19,9 @@ def whole_title(raw: RawAnnouncement) -> tuple[str | None, str | None]:
     list_title = normalize_space(raw.entry.title) if raw.entry else ""
     if list_title and not is_cut(list_title):
         return list_title, "list"
+    if list_title and (raw.paragraphs or raw.images):
+        # A body is never lost for want of a title: the list's cut one, and provenance says so.
+        return list_title, "list:cut"
     return None, None
 
 

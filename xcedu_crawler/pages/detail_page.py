@@ -116,7 +116,7 @@ def meta_contents(selector: Selector) -> dict[str, str]:
     occurs as well as ContentSource); the first of a repeated name."""
     contents: dict[str, str] = {}
     for meta in selector.root.iter("meta"):
-        name, content = meta.get("name"), normalize_space(meta.get("content") or "")
+        name, content = meta.get("name") or meta.get("property"), normalize_space(meta.get("content") or "")
         if name and content:
             contents.setdefault(name.strip().lower(), content)
     return contents
@@ -128,7 +128,10 @@ GENERIC_BODIES = (
     "[itemprop=articleBody]", ".ewb-article-info",
 )  # fmt: skip
 GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间", "日期")
-GENERIC_SOURCE_LABELS = ("信息来源", "来源", "发布机构", "发文机关")
+GENERIC_SOURCE_LABELS = ("信息来源", "来源于", "来源", "发布机构", "发文机关")
+# Metas that carry the publication time or the source, by CMS, in the order they are trusted.
+DATE_METAS = ("PubDate", "publishdate", "firstpublishedtime", "pubtime", "article:published_time")
+SOURCE_METAS = ("ContentSource", "source")
 # How far after the title a labelled date or source may stand: the info line, not a sidebar.
 TEXT_AFTER_TITLE = 400
 TEXT_BEFORE_BODY = 1500
@@ -277,8 +280,10 @@ class DetailPage:
                 labelled = _labelled_value(region, (label,))
                 if labelled:
                     return labelled, f"label:{label}"
-        meta = self._meta("ContentSource")
-        return (meta, "meta:ContentSource") if meta else (None, None)
+        for name in SOURCE_METAS:
+            if meta := self._meta(name):
+                return meta, f"meta:{name}"
+        return None, None
 
     @property
     def source(self) -> str | None:
@@ -308,9 +313,10 @@ class DetailPage:
             unlabelled = find_date(between)
             if unlabelled:
                 candidates.append(DateCandidate(raw=unlabelled, rule="after-title"))
-        meta = self._meta("PubDate")
-        if meta:
-            candidates.append(DateCandidate(raw=meta, rule="meta:PubDate"))
+        for name in DATE_METAS:
+            if meta := self._meta(name):
+                candidates.append(DateCandidate(raw=meta, rule=f"meta:{name}"))
+                break
         return candidates
 
     # Body

@@ -25,6 +25,8 @@ NOT_A_LIST = ("相关链接", "友情链接", "相关文章", "相关阅读", "�
 # Things real pagers put in the URL to say which page this is.
 PAGE_IN_PATH = re.compile(r"(?P<stem>(?:index|list|default|column-index|moreinfo)[_-])(?P<number>\d+)(?P<ext>\.\w+)$")
 PAGE_FIRST_IN_PATH = re.compile(r"(?P<stem>index|list|default|moreinfo)(?P<ext>\.\w+)$")
+LAST_PAGE_TEXTS = frozenset({"尾页", "末页", "最后一页", ">|", "»|"})
+PAGE_COUNT_TEXT = re.compile(r"共\s*(?P<total>\d+)\s*页|第?\s*\d+\s*/\s*(?P<total2>\d+)\s*页")
 PAGE_PARAMETERS = ("page", "pageNo", "pageNum", "PageIndex", "pageIndex", "currPage", "pn", "p", "curPage")
 PAGE_COUNT_VARIABLE = re.compile(r"\b(?:countPage|totalPage|pageCount|totalPages|page_count)\s*[=:]\s*['\"]?(\d+)")
 CURRENT_PAGE_VARIABLE = re.compile(r"\b(?:currentPage|curPage|pageIndex|nowPage)\s*[=:]\s*['\"]?(\d+)")
@@ -153,6 +155,18 @@ def numbered_next(root: _Element, url: str) -> str | None:
             target = urljoin(url, href)
             if not _same_page(target, url) and urlsplit(target).netloc == urlsplit(url).netloc:
                 return target
+    return None
+
+
+def stated_page_count(root: _Element, url: str) -> int | None:
+    """How many pages the pager says the list has: 共12页, 3/12, or where its 尾页/末页 leads."""
+    for link, href in links(root):
+        if normalize_space("".join(texts(link))) in LAST_PAGE_TEXTS and href and not href.startswith("javascript"):
+            if (number := page_number(urljoin(url, href))) is not None:
+                return number
+    text = normalize_space(" ".join(texts(root.find("body") if root.find("body") is not None else root)))
+    if match := PAGE_COUNT_TEXT.search(text):
+        return int(match["total"] or match["total2"])
     return None
 
 

@@ -187,6 +187,11 @@ class ListPage:
                            ("page-numbers", lambda: discovery.numbered_next(root, self.url))):
             if target := find():
                 self.provenance["pager"] = rule
+                # Never past the page count the pager states (a 下一页 that stays live on the last page).
+                stated = discovery.stated_page_count(root, self.url)
+                number = discovery.page_number(target)
+                if stated is not None and number is not None and number > stated:
+                    return None
                 return NextPage(target)
         return None
 
