@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cached_property
 from itertools import islice
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from lxml import etree
 from lxml.etree import _Element
@@ -228,8 +228,10 @@ class DetailPage:
             # No heading: the element whose own text begins the title (<div>…</div>, <b>…</b>);
             # XPath finds the few that contain its first characters.
             prefix = title[:MIN_OWN_TITLE_CHARS]
-            for element in root.xpath("//body//*[not(self::script or self::style or self::a or self::option)]"
-                                      "[contains(text(), $prefix)]", prefix=prefix):
+            for found in root.xpath("//body//text()[contains(., $prefix)]", prefix=prefix):
+                element = found.getparent()
+                if found.is_tail or element.tag in ("script", "style", "a", "option"):
+                    continue
                 text = normalize_space(element.text or "")
                 if text.startswith(prefix) and text in title and len(text) > best_length:
                     best, best_length = element, len(text)
@@ -459,12 +461,15 @@ class DetailPage:
         if not stem:
             return None
         for link, href in links(self.selector.root):
-            if self._text(link) in self.profile.article_next_texts:
-                target = urljoin(self.url, href)
-                name = file_name(target).rsplit(".", 1)[0]
-                if (name != file_name(self.url).rsplit(".", 1)[0] and ARTICLE_PART.sub("", name) == stem
-                        and host_of(target) == host_of(self.url)):
-                    return target
+            # The href first: most links lead elsewhere, and reading a link's text costs more.
+            if stem not in unquote(href):
+                continue
+            target = urljoin(self.url, href)
+            name = file_name(target).rsplit(".", 1)[0]
+            if (name != file_name(self.url).rsplit(".", 1)[0] and ARTICLE_PART.sub("", name) == stem
+                    and host_of(target) == host_of(self.url)
+                    and self._text(link) in self.profile.article_next_texts):
+                return target
         return None
 
     @cached_property
