@@ -110,3 +110,8 @@ def test_a_blocked_run_exits_4(server, tmp_path):
     done = xcedu_crawl(server, tmp_path / "x.db", "-s", "XCEDU_CHALLENGE_DELAY=0.2")
     assert done.returncode == 4, done.stdout
     assert " blocked: " in done.stdout
+
+
+def test_xcedu_says_its_version():
+    done = subprocess.run([sys.executable, "-m", "xcedu_crawler.cli", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("xcedu-crawler ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from importlib.metadata import version
 
 # Each subcommand as "module:function", imported when it runs: the research commands then
 # start without loading Scrapy, and `serve` can say that Datasette is missing.
@@ -30,7 +31,7 @@ def subcommand(name: str):
 
 
 def usage() -> str:
-    lines = ["usage: xcedu SUBCOMMAND [options]   (xcedu SUBCOMMAND --help for each)", ""]
+    lines = ["usage: xcedu SUBCOMMAND [options]   (xcedu SUBCOMMAND --help for each; xcedu --version)", ""]
     lines += [f"  {name:10} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
     return "\n".join(lines)
 
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in {"-h", "--help"}:
         print(usage())
+        return 0
+    if argv[0] == "--version":
+        print(f"xcedu-crawler {version('xcedu-crawler')}")
         return 0
     name, *rest = argv
     if name not in SUBCOMMANDS:
