@@ -171,6 +171,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         # A cut reply still promises the whole body: the client must notice what is missing.
         self.send_header("Content-Length", str(len(reply.body)))
+        # Said aloud: Twisted keeps an HTTP/1.0 connection for reuse unless told "close",
+        # and a POST (the Hanweb dataproxy) sent on one the server has closed fails
+        # without a retry, as Twisted retries only idempotent requests.
+        self.send_header("Connection", "close")
         self.end_headers()
         if with_body:
             self.wfile.write(reply.body[: len(reply.body) // 3] if reply.cut else reply.body)
