@@ -11,12 +11,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import DownloadTimeoutError, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 
 from xcedu_crawler.items import Announcement, Failure, FileBatch, StoredFile
+from xcedu_crawler.middlewares import describe_download_error
 from xcedu_crawler.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,6 @@ def write_verified(target: Path, body: bytes, digest: str) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def describe_download_error(error: BaseException, request: Request) -> str:
-    """What an operator needs to know about a failed download, never an empty message."""
-    if isinstance(error, DownloadTimeoutError):
-        return f"timed out after {request.meta.get('download_timeout', 0):g} s"
-    message = str(error)
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 def content_path(digest: str, url: str) -> str:

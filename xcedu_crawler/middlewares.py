@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.downloadermiddlewares import cookies
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -25,6 +25,14 @@ logger = logging.getLogger(__name__)
 # request its user did not ask for: the list that ships with tldextract is used, and no
 # cache is written. Scrapy has no setting for this, hence the replacement of its extractor.
 cookies._split_domain = TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+
+def describe_download_error(error: BaseException, request: Request) -> str:
+    """What an operator needs to know about a failed download, never an empty message."""
+    if isinstance(error, DownloadTimeoutError):
+        return f"timed out after {request.meta.get('download_timeout', 0):g} s"
+    message = str(error)
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
 class IncompleteBody(Exception):

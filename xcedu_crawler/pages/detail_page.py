@@ -27,18 +27,12 @@ SCRIPT_REDIRECT = re.compile(
 )
 
 
-# The words an info line's labels start with: a value is never one of them.
-INFO_LABEL = re.compile(r"\s*(?:信息时间|发布时间|发布日期|时间|日期|信息来源|来源|发布机构|阅读|浏览|点击|作者|字号)")
-
-
 def _labelled_value(text: str, labels: tuple[str, ...]) -> str | None:
     """The value after the first LABEL: in TEXT ("" when the label stands empty), None without one."""
     for label in labels:
-        # [^\S\n]: spaces but not the newline between text nodes, so that an empty
-        # value never takes the next label's text.
-        # A value in an element of its own (来源：<a>某局</a>) is the next text node, one
-        # that is not the next label.
-        # "来源：…", "来源: …", and the bracketed "【来源】…".
+        # "来源：…", "来源: …" or "【来源】…". [^\S\n]: spaces but not the newline between
+        # text nodes, so that an empty value never takes the next label's text; a value in
+        # an element of its own (来源：<a>某局</a>) is the next text node, unless that is a label.
         match = re.search(rf"(?:{label}[^\S\n]*[:：]|【{label}】)[^\S\n]*([^【】\n]*)"
                           rf"(?:\n[^\S\n]*([^【】\n:：]*)(?=[\n【】]|$))?", text)
         if match:
@@ -55,28 +49,22 @@ def _cut_at_next_label(value: str) -> str:
 
 
 def preceding_text(element: _Element, limit: int) -> str:
-    """The last LIMIT or so characters of text before ELEMENT in document order, one text
-    node a line, blank ones, scripts, styles and the head left out. One walk from the top
+    """The last LIMIT or so characters of the body's text before ELEMENT in document order,
+    one text node a line, blank ones, scripts and styles left out. One walk from the top
     (XPath's preceding:: axis costs more than the whole extraction of most pages)."""
+    root = element.getroottree().getroot()
+    top = root.find("body") if root.find("body") is not None else root
     ancestors = set(element.iterancestors())
     found: list[str] = []
-    for node in element.getroottree().getroot().iter():
+    for node in top.iter():
         if node is element:
             break
-        if not isinstance(node.tag, str) or node.tag in ("head", "script", "style", "title"):
-            if node.tail and node not in ancestors and not node.tail.isspace():
-                found.append(node.tail)
-            continue
-        if node.text and not node.text.isspace() and not _in_head(node):
-            found.append(node.text)
+        if isinstance(node.tag, str) and node.tag not in ("script", "style"):
+            found.append(node.text or "")
         # An ancestor's tail comes after ELEMENT; everyone else's has been passed.
-        if node.tail and node not in ancestors and not node.tail.isspace():
-            found.append(node.tail)
-    return "\n".join(found)[-limit:]
-
-
-def _in_head(node: _Element) -> bool:
-    return any(ancestor.tag == "head" for ancestor in node.iterancestors())
+        if node not in ancestors:
+            found.append(node.tail or "")
+    return "\n".join(text for text in found if text and not text.isspace())[-limit:]
 
 
 def following_text(element, limit: int) -> str:
@@ -111,12 +99,17 @@ def following_text(element, limit: int) -> str:
     return "\n".join(texts)
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def meta_contents(selector: Selector) -> dict[str, str]:
     """The non-empty content of each <meta name>, by its lower-cased name (contentSource
     occurs as well as ContentSource); the first of a repeated name."""
     contents: dict[str, str] = {}
     for meta in selector.root.iter("meta"):
-        name, content = meta.get("name") or meta.get("property"), normalize_space(meta.get("content") or "")
+        # Some CMSs copy the title's markup into a meta (…力量<div>——热烈祝贺…</div>).
+        content = normalize_space(_TAG.sub("", meta.get("content") or ""))
+        name = meta.get("name") or meta.get("property")
         if name and content:
             contents.setdefault(name.strip().lower(), content)
     return contents
@@ -129,6 +122,9 @@ GENERIC_BODIES = (
 )  # fmt: skip
 GENERIC_DATE_LABELS = ("信息时间", "发布时间", "发布日期", "时间", "日期")
 GENERIC_SOURCE_LABELS = ("信息来源", "来源于", "来源", "发布机构", "发文机关")
+# The words an info line's labels start with: a value is never one of them.
+INFO_LABEL = re.compile(r"\s*(?:{})".format("|".join(
+    (*GENERIC_DATE_LABELS, *GENERIC_SOURCE_LABELS, "阅读", "浏览", "点击", "作者", "字号"))))
 # Metas that carry the publication time or the source, by CMS, in the order they are trusted.
 DATE_METAS = ("PubDate", "publishdate", "firstpublishedtime", "pubtime", "article:published_time")
 SOURCE_METAS = ("ContentSource", "source")
@@ -139,7 +135,6 @@ TEXT_BEFORE_BODY = 1500
 UNLABELLED_DATE_REACH = 200
 # A title found as an element's own text, not a heading's: long enough not to be a word of it.
 MIN_OWN_TITLE_CHARS = 8
-_TAG = re.compile(r"<[^>]*>")
 # How many wrappers around a body are looked through for the attachment list after it.
 ATTACHMENT_WRAPPER_LEVELS = 6
 # The part number a multi-page article's later pages add to its file name: abc_2.html.
@@ -176,9 +171,7 @@ class DetailPage:
         return meta_contents(self.selector)
 
     def _meta(self, name: str) -> str | None:
-        value = self._metas.get(name.lower())
-        # Some CMSs copy the title's markup into the meta (…力量<div>——热烈祝贺…</div>).
-        return normalize_space(_TAG.sub("", value)) or None if value else value
+        return self._metas.get(name.lower())
 
     @staticmethod
     def _text(node: Selector | _Element) -> str:
@@ -253,7 +246,7 @@ class DetailPage:
 
     def _info_regions(self) -> Iterator[str]:
         """Where a generic rule looks for labelled values, nearest first (the farther is
-        read only when asked for: it costs an XPath over the page)."""
+        read only when asked for: it costs a walk of the page)."""
         yield self._text_after_title
         yield self._text_before_body
 
@@ -457,7 +450,8 @@ class DetailPage:
     def _discovered_next_part(self) -> str | None:
         """A 下一页 link anywhere to a page named after this one (abc.html → abc_2.html):
         another part of this article, never the next article (下一篇, another name)."""
-        stem = ARTICLE_PART.sub("", file_name(self.url).rsplit(".", 1)[0])
+        own = file_name(self.url).rsplit(".", 1)[0]
+        stem = ARTICLE_PART.sub("", own)
         if not stem:
             return None
         for link, href in links(self.selector.root):
@@ -466,7 +460,7 @@ class DetailPage:
                 continue
             target = urljoin(self.url, href)
             name = file_name(target).rsplit(".", 1)[0]
-            if (name != file_name(self.url).rsplit(".", 1)[0] and ARTICLE_PART.sub("", name) == stem
+            if (name != own and ARTICLE_PART.sub("", name) == stem
                     and host_of(target) == host_of(self.url)
                     and self._text(link) in self.profile.article_next_texts):
                 return target

@@ -57,7 +57,8 @@ def script_pager_next(text: str, url: str) -> str | None:
 class ListPage:
     """A list page read by its profile's selectors where they match, by discovery where they do not.
 
-    `provenance` says which rule gave the column name, the entries and the pager.
+    `provenance` says which rule gave the column name, the entries and (once `next_page`
+    has been asked) the pager.
     """
 
     def __init__(self, selector: Selector, url: str, profile: SiteProfile, column: str | None = None):
@@ -66,18 +67,18 @@ class ListPage:
         self.profile = profile
         # A DATASTORE continuation (dataproxy XML) has no column name of its own.
         self._column = column
-        self.provenance: dict[str, str] = {}
+        self._rules: dict[str, str] = {}
 
     @cached_property
     def column(self) -> str | None:
         if self._column:
-            self.provenance["column"] = "given"
+            self._rules["column"] = "given"
             return self._column
         for css in self.profile.column_name:
             for text in self.selector.css(css).getall():
                 name = normalize_space(text)
                 if name:
-                    self.provenance["column"] = "profile"
+                    self._rules["column"] = "profile"
                     return name
         root = self.selector.root
         for rule, find in (("breadcrumb", lambda: discovery.breadcrumb_column(root)),
@@ -85,9 +86,16 @@ class ListPage:
                            ("meta:ColumnName", self._column_meta),
                            ("title", lambda: discovery.title_column(root))):
             if name := find():
-                self.provenance["column"] = rule
+                self._rules["column"] = rule
                 return name
         return None
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """Field → the rule that found it: column, entries, and pager once it was read."""
+        # Found on first reading, which records the rule: read them here if nobody has.
+        _ = self.column, self.entries
+        return dict(self._rules)
 
     def _column_meta(self) -> str | None:
         return normalize_space(self.selector.xpath("//meta[@name='ColumnName']/@content").get() or "") or None
@@ -98,29 +106,29 @@ class ListPage:
         return " ".join(inline_scripts(self.selector.root))
 
     @cached_property
-    def _records(self) -> list[str]:
-        """Hanweb datastore records: script text in the column page, XML in a dataproxy reply."""
-        return DATASTORE_RECORD.findall(self._scripts) + self.selector.xpath("//record/text()").getall()
+    def _records(self) -> list[Selector]:
+        """Hanweb datastore records, parsed: script text in the column page, XML in a dataproxy reply."""
+        found = DATASTORE_RECORD.findall(self._scripts) + self.selector.xpath("//record/text()").getall()
+        return [Selector(text=record) for record in found]
 
     @cached_property
     def _discovered_nodes(self) -> list[_Element]:
         if self._records:
-            return [node for record in self._records for node in discovery.entry_nodes(Selector(text=record).root)
-                    ] or [Selector(text=record).root for record in self._records]
+            return [node for record in self._records for node in discovery.entry_nodes(record.root)
+                    ] or [record.root for record in self._records]
         return discovery.entry_nodes(self.selector.root)
 
     def _entry_nodes(self) -> list[tuple[_Element, _Element | None]]:
         """Each entry with its link (None: the profile's entry_link selector decides)."""
         if self.profile.list_entry:
             if self._records:
-                nodes = [node for record in self._records
-                         for node in Selector(text=record).css(self.profile.list_entry)]
+                nodes = [node for record in self._records for node in record.css(self.profile.list_entry)]
             else:
                 nodes = self.selector.css(self.profile.list_entry)
             if nodes:
-                self.provenance["entries"] = "profile"
+                self._rules["entries"] = "profile"
                 return [(node.root, None) for node in nodes]
-        self.provenance["entries"] = "discovery"
+        self._rules["entries"] = "discovery"
         return [(node, discovery.title_link(node)) for node in self._discovered_nodes]
 
     @cached_property
@@ -140,7 +148,7 @@ class ListPage:
             if not is_http_url(url):
                 continue
             date_text = ""
-            if self.provenance["entries"] == "profile":
+            if self._rules["entries"] == "profile":
                 date_text = " ".join(Selector(root=node).css(self.profile.entry_date + " ::text").getall())
             date_text = normalize_space(date_text) or self._date_beside(node, link)
             entries.append(ListEntry(url=url, title=discovery.link_title(link), date_raw=find_date(date_text),
@@ -169,16 +177,16 @@ class ListPage:
         if paging is not None:
             return self._next_datastore_page(paging)
         if self.profile.list_family == PAGER_LINKS and self.selector.css(self.profile.pager):
-            self.provenance["pager"] = "profile"
+            self._rules["pager"] = "profile"
             target = self.next_page_url
             return NextPage(target) if target else None
         # The scripted pagers of the CMS families, whichever family the profile names: a
         # page says by its own script which one it uses.
         if (settings := self._jpage_settings()) is not None:
-            self.provenance["pager"] = "jpage"
+            self._rules["pager"] = "jpage"
             return self._next_datastore_page(settings)
         if CREATE_PAGE_HTML.search(self._scripts):
-            self.provenance["pager"] = "createPageHTML"
+            self._rules["pager"] = "createPageHTML"
             target = script_pager_next(self._scripts, self.url)
             return NextPage(target) if target else None
         root = self.selector.root
@@ -186,7 +194,7 @@ class ListPage:
                            ("script-count", lambda: discovery.counted_next(self._scripts, self.url)),
                            ("page-numbers", lambda: discovery.numbered_next(root, self.url))):
             if target := find():
-                self.provenance["pager"] = rule
+                self._rules["pager"] = rule
                 # Never past the page count the pager states (a 下一页 that stays live on the last page).
                 stated = discovery.stated_page_count(root, self.url)
                 number = discovery.page_number(target)

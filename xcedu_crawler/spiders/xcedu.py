@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
@@ -23,7 +23,7 @@ from xcedu_crawler.items import (
     ListPageRead,
     RawAnnouncement,
 )
-from xcedu_crawler.middlewares import Blocked, RedirectedOffSite, RedirectLoop
+from xcedu_crawler.middlewares import Blocked, RedirectedOffSite, RedirectLoop, describe_download_error
 from xcedu_crawler.archive import utc_now
 from xcedu_crawler.pages import DetailPage, ListPage, announcement_from_entry, announcement_from_parts
 from xcedu_crawler.pages.list_page import NextPage
@@ -112,7 +112,7 @@ class XceduSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("xcedu/list_pages")
         stats.inc_value(list_key(page.column, "pages"))
-        found = page.entries  # before provenance, which says how they were found
+        found = page.entries
         # Health counts the entries the profile's own selector found: entries that only
         # discovery found still show as a drop, so that the profile gets fixed.
         if page.provenance["entries"] == "profile" or not self.profile.list_entry:
@@ -139,15 +139,13 @@ class XceduSpider(scrapy.Spider):
             return
         pages_read = stats.get_value(list_key(page.column, "pages"))
         if not unseen:
-            self.stop_pager(page.column, f"list page {response.url} lists nothing not already listed")
+            self.list_problem(page.column, f"pager stopped: list page {response.url} lists nothing not "
+                                           "already listed")
         elif pages_read >= self.max_list_pages:
-            self.stop_pager(page.column, f"more than {self.max_list_pages} list pages (XCEDU_MAX_LIST_PAGES)")
+            self.list_problem(page.column, f"pager stopped: more than {self.max_list_pages} list pages "
+                                           "(XCEDU_MAX_LIST_PAGES)")
         else:
             yield self.list_request(next_page, page.column)
-
-    def stop_pager(self, column: str, why: str) -> None:
-        """Stop walking COLUMN's pager, loudly: the run is `partial` and says why."""
-        self.list_problem(column, f"pager stopped: {why}")
 
     def list_problem(self, column: str, why: str) -> None:
         """Something wrong with COLUMN's list that makes the run `partial` (the first one said)."""
@@ -280,12 +278,8 @@ class XceduSpider(scrapy.Spider):
             reason, detail = "redirect_loop", str(failure.value)
         elif failure.check(RedirectedOffSite):
             reason, detail = "redirected_off_site", str(failure.value)
-        elif failure.check(DownloadTimeoutError):
-            reason = "download_error"
-            detail = f"timed out after {request.meta.get('download_timeout', 0):g} s"
         else:
-            message = failure.getErrorMessage()
-            reason, detail = "download_error", failure.type.__name__ + (f": {message}" if message else "")
+            reason, detail = "download_error", describe_download_error(failure.value, request)
         if what:
             detail = f"{what}: {detail}"
         # Recorded under the URL that was asked for, not where its redirects led.
