@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xcedu_replica import LOOPBACK_CRAWL_SETTINGS
+
 from xcedu_crawler import settings as project_settings_module
-from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS
 
 PYTHON = sys.executable
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

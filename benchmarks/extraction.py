@@ -16,18 +16,18 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.reactor import install_reactor, is_reactor_installed
 from scrapy.utils.test import get_crawler
 from trafilatura import bare_extraction  # the `bench` extra: pip install -e '.[bench]'
+from xcedu_replica import build_site
+from xcedu_replica.body import normalize_space
+from xcedu_replica.fixtures import FIXTURE_BASE_URL
+from xcedu_replica.model import COLUMN_NAMES, href
 
 from benchmarks.common import Figure, Results, benchmark_main, progress
 from benchmarks.profiling import top_functions_report
-from xcedu_crawler.crawl import project_settings
+from xcedu_crawler.crawl.middlewares import CharsetMiddleware
+from xcedu_crawler.crawl.pipelines import NormalizePipeline
+from xcedu_crawler.crawl.process import project_settings
+from xcedu_crawler.crawl.spiders.xcedu import XceduSpider
 from xcedu_crawler.items import Announcement, ListEntry, RawAnnouncement
-from xcedu_crawler.middlewares import CharsetMiddleware
-from xcedu_crawler.pipelines import NormalizePipeline
-from xcedu_crawler.replica import build_site
-from xcedu_crawler.replica.body import normalize_space
-from xcedu_crawler.replica.fixtures import FIXTURE_BASE_URL
-from xcedu_crawler.replica.model import COLUMN_NAMES, href
-from xcedu_crawler.spiders.xcedu import XceduSpider
 
 # 300 pages: every template, encoding and date style of the replica's ordinary announcements.
 SAMPLE_PER_COLUMN, QUICK_SAMPLE_PER_COLUMN = 75, 10

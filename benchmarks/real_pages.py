@@ -12,12 +12,12 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from benchmarks.common import PROJECT_ROOT, Figure, Results, benchmark_main, progress
-from xcedu_crawler.dates import find_date, parse_date
-from xcedu_crawler.encoding import decoded_response
-from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
-from xcedu_crawler.pages import DetailPage, announcement_from_parts
-from xcedu_crawler.sites import SiteProfile, get_profile
-from xcedu_crawler.text import normalize_space
+from xcedu_crawler.extract.dates import find_date, parse_date
+from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
+from xcedu_crawler.extract.encoding import decoded_response
+from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
+from xcedu_crawler.extract.sites import SiteProfile, get_profile
+from xcedu_crawler.extract.text import normalize_space
 
 FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "real"
 ROUNDS, QUICK_ROUNDS = 5, 1

@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import urlsplit
 
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.model import LIST_PATH
+from xcedu_replica.site import ROBOTS_PATH
+
 from benchmarks.common import (
     PROJECT_ROOT,
     PYTHON,
@@ -18,9 +22,6 @@ from benchmarks.common import (
     project_crawl_command,
     run_child,
 )
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.replica.model import LIST_PATH
-from xcedu_crawler.replica.site import ROBOTS_PATH
 
 REQUEST_KINDS = ("robots", "list", "detail", "file")
 

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from xcedu_replica.vocabulary import DISTRICTS, SOURCES, TOPICS
+
 from xcedu_crawler.archive import SEARCH_COLUMNS, SEARCH_WEIGHTS
-from xcedu_crawler.replica.vocabulary import DISTRICTS, SOURCES, TOPICS
-from xcedu_crawler.search import index_text, match_expression
+from xcedu_crawler.archive.search import index_text, match_expression
 
 SHORT_TERMS = ("双", "减", "双减", "招生", "中招", "教师", "安全")
 LONG_TERMS = ("教育工作", "学前教育", "义务教育阶段", "课后服务", "校园安全工作", "招生计划")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
+from xcedu_replica import build_site
+from xcedu_replica.fixtures import FIXTURE_BASE_URL
+from xcedu_replica.model import COLUMNS
+
 from benchmarks.common import Figure, Results, benchmark_main, progress, scratch_dir
 from xcedu_crawler.archive import SEARCH_COLUMNS, SEARCH_TABLE, Archive, utc_now
+from xcedu_crawler.archive.search import index_text
 from xcedu_crawler.items import Announcement, Attachment, FetchedPage
-from xcedu_crawler.replica import build_site
-from xcedu_crawler.replica.fixtures import FIXTURE_BASE_URL
-from xcedu_crawler.replica.model import COLUMNS
-from xcedu_crawler.search import index_text
 
 MEASURED, QUICK_MEASURED = 1000, 200
 PREFILLED, QUICK_PREFILLED = 100_000, 5_000

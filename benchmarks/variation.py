@@ -34,14 +34,14 @@ FIELDS = (*ANNOUNCEMENT_FIELDS, "columns", "attachments", "body")
 def builder(family: str) -> Callable[[int | None], object]:
     """The family's build function, called with a variation seed (None: its own markup)."""
     if family == "epoint":
-        from xcedu_crawler.replica import build_site
+        from xcedu_replica import build_site
 
         return lambda seed: build_site(variation_seed=seed)
     if family == "trs":
-        from tests.replicas.trs import build_trs_site
+        from xcedu_replica.families.trs import build_trs_site
 
         return lambda seed: build_trs_site(variation_seed=seed)
-    from tests.replicas.hanweb import build_hanweb_site
+    from xcedu_replica.families.hanweb import build_hanweb_site
 
     return lambda seed: build_hanweb_site(variation_seed=seed)
 
@@ -49,7 +49,7 @@ def builder(family: str) -> Callable[[int | None], object]:
 def serve(family: str, seed: int | None) -> None:
     """Child process: serve the variant, print its base URL and truth as one JSON line, and
     serve until stdin ends."""
-    from xcedu_crawler.replica import ReplicaServer
+    from xcedu_replica import ReplicaServer
 
     site = builder(family)(seed)
     with ReplicaServer(site) as server:
@@ -185,10 +185,10 @@ def wanted(want: dict, name: str) -> object:
 
 def profile_for(family: str) -> tuple[str, str | None]:
     """(the profile to crawl with, a note when it is not the generic one)."""
-    if importlib.util.find_spec(f"xcedu_crawler.sites.{GENERIC}") is not None:
+    if importlib.util.find_spec(f"xcedu_crawler.extract.sites.{GENERIC}") is not None:
         return GENERIC, None
     return FAMILIES[family], (
-        f"xcedu_crawler/sites/{GENERIC}.py does not exist yet: each family is crawled with "
+        f"xcedu_crawler/extract/sites/{GENERIC}.py does not exist yet: each family is crawled with "
         "its own profile instead (" + ", ".join(f"{f}: {p}" for f, p in FAMILIES.items()) + ")"
     )
 

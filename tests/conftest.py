@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from scrapy.crawler import AsyncCrawlerRunner
+from xcedu_replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 
-from xcedu_crawler.commandline import files_dir_beside
-from xcedu_crawler.crawl import project_settings
-from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
-from xcedu_crawler.spiders.xcedu import XceduSpider
+from xcedu_crawler.commands.common import files_dir_beside
+from xcedu_crawler.crawl.process import project_settings
+from xcedu_crawler.crawl.spiders.xcedu import XceduSpider
 
 
 @pytest.fixture(scope="session")

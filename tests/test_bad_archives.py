@@ -17,7 +17,7 @@ import pytest
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable, migrations
-from xcedu_crawler.commandline import files_dir_beside
+from xcedu_crawler.commands.common import files_dir_beside
 from xcedu_crawler.items import FetchedPage, StoredFile
 
 FILE_URL = "http://jyj.example.cn/jyj/uploads/a.pdf"

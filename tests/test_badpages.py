@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.utils.defer import deferred_f_from_coro_f
+from xcedu_replica import LOOPBACK_CRAWL_SETTINGS
 
 from tests.badpages import BadPageServer, detail_page, list_page, reply
 from tests.checks import runs
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commandline import files_dir_beside
-from xcedu_crawler.crawl import project_settings
-from xcedu_crawler.replica import LOOPBACK_CRAWL_SETTINGS
-from xcedu_crawler.spiders.xcedu import XceduSpider
+from xcedu_crawler.commands.common import files_dir_beside
+from xcedu_crawler.crawl.process import project_settings
+from xcedu_crawler.crawl.spiders.xcedu import XceduSpider
 
 
 async def crawl_bad_pages(server: BadPageServer, db_path, *list_paths: str, **overrides) -> None:

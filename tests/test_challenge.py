@@ -9,7 +9,7 @@ from tests.badpages import BadPageServer, reply
 from tests.checks import runs
 from tests.test_badpages import crawl_bad_pages
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.pages.challenge import MAX_CHALLENGE_BYTES, is_challenge
+from xcedu_crawler.extract.challenge import MAX_CHALLENGE_BYTES, is_challenge
 
 # Jiasule's second round, as the issue found it: no `document.cookie=` anywhere.
 OBFUSCATED_JSL = (

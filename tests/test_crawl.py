@@ -9,6 +9,7 @@ from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
 from xcedu_crawler.archive import Archive
 
+
 @pytest.fixture(scope="module")
 def two_crawls(tmp_path_factory):
     return {"db": tmp_path_factory.mktemp("crawl") / "xcedu.db", "snapshots": []}

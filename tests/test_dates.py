@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from xcedu_crawler.dates import (
+from xcedu_crawler.extract.dates import (
     DATE_PATTERN,
     ParsedDate,
     find_date,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from parsel import Selector
 
-from xcedu_crawler.pages import ListPage
-from xcedu_crawler.pages import discovery
-from xcedu_crawler.sites import get_profile
+from xcedu_crawler.extract import discovery
+from xcedu_crawler.extract.list_page import ListPage
+from xcedu_crawler.extract.sites import get_profile
 
 URL = "http://127.0.0.1/tzgg/index.html"
 NAV = '<ul class="nav"><li><a href="/">首页</a></li><li><a href="/tzgg/">通知公告</a></li><li><a href="/gzdt/">工作动态</a></li></ul>'

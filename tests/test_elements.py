@@ -3,7 +3,7 @@
 import pytest
 from parsel import Selector
 
-from xcedu_crawler.pages.elements import ElementIndex, inline_scripts, links, texts
+from xcedu_crawler.extract.elements import ElementIndex, inline_scripts, links, texts
 
 PAGE = """<html><head><title>t</title>
 <script src="/a.js"></script><script>var pager = 1;</script></head><body>

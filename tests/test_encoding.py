@@ -3,7 +3,7 @@ import codecs
 import pytest
 from scrapy.http import HtmlResponse
 
-from xcedu_crawler.encoding import choose_encoding
+from xcedu_crawler.extract.encoding import choose_encoding
 
 TEXT = "【部署】许昌市2022年教育工作会议召开。1月29日上午，全市教育工作会议召开。"
 # 𠮷 (U+20BB7) has no GBK code; GB18030 encodes it in four bytes.

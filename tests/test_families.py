@@ -6,18 +6,18 @@ import dataclasses
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.families.hanweb import build_hanweb_site
+from xcedu_replica.families.trs import build_trs_site
 
 from tests.checks import check_archive, runs
 from tests.conftest import crawl
-from tests.replicas.hanweb import build_hanweb_site
-from tests.replicas.trs import build_trs_site
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.dates import parse_date
-from xcedu_crawler.encoding import decoded_response
-from xcedu_crawler.pages import DetailPage
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.reparse import reparse_archive
-from xcedu_crawler.sites import get_profile
+from xcedu_crawler.commands.reparse import reparse_archive
+from xcedu_crawler.extract.dates import parse_date
+from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.encoding import decoded_response
+from xcedu_crawler.extract.sites import get_profile
 
 FAMILIES = {"changge": build_trs_site, "yuzhou": build_hanweb_site}
 

@@ -12,12 +12,10 @@ from typing import NamedTuple
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
-
-from xcedu_crawler.replica import ReplicaServer
-from xcedu_crawler.replica.body import normalize_space
-
-from tests.replicas import hanweb, trs
-from tests.replicas.family import CHARSETS, Article, FamilySite
+from xcedu_replica import ReplicaServer
+from xcedu_replica.body import normalize_space
+from xcedu_replica.families import hanweb, trs
+from xcedu_replica.families.family import CHARSETS, Article, FamilySite
 
 EXPECTED_KEYS = {
     "case", "url", "aliases", "kind", "title", "title_tag", "source", "published_at",

@@ -14,17 +14,17 @@ from scrapy.http import Response
 from scrapy.utils.defer import deferred_f_from_coro_f
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.model import Reply
 
 from tests.conftest import crawl
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.files import ArchiveFilesPipeline, content_path
+from xcedu_crawler.commands.export_warc import export_warc
+from xcedu_crawler.commands.reparse import reparse_archive
+from xcedu_crawler.crawl.files import ArchiveFilesPipeline, content_path
+from xcedu_crawler.extract.sites import get_profile
+from xcedu_crawler.extract.text import normalize_space
 from xcedu_crawler.items import Announcement, Attachment
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.replica.model import Reply
-from xcedu_crawler.reparse import reparse_archive
-from xcedu_crawler.sites import get_profile
-from xcedu_crawler.text import normalize_space
-from xcedu_crawler.warc import export_warc
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_reparse_applies_a_changed_extractor_rule(crawled, tmp_path, monkeypatch
     copy = tmp_path / "copy.db"
     copy.write_bytes(crawled["db"].read_bytes())
     # The new rule: keep the 【tag】 as part of the title.
-    monkeypatch.setattr("xcedu_crawler.normalize.split_title_tag", lambda title: (None, normalize_space(title)))
+    monkeypatch.setattr("xcedu_crawler.extract.normalize.split_title_tag", lambda title: (None, normalize_space(title)))
     archive = Archive.open(copy)
     try:
         tagged = archive.db.execute(
@@ -253,7 +253,7 @@ def test_downloads_send_the_linking_page_as_referer(tmp_path):
 
 
 def test_a_stored_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
-    from xcedu_crawler.files import file_matches, write_verified
+    from xcedu_crawler.crawl.files import file_matches, write_verified
 
     body = b"%PDF-1.4 attachment" * 100
     digest = hashlib.sha256(body).hexdigest()

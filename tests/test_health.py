@@ -2,7 +2,7 @@
 
 import pytest
 
-from xcedu_crawler.health import assess, coverage_key, list_key, measure
+from xcedu_crawler.crawl.health import assess, coverage_key, list_key, measure
 
 
 def figures(pages=20, title=1.0, date=1.0, source=0.6, body=1.0, per_page=10.0, column="工作动态"):

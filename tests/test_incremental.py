@@ -10,10 +10,10 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
-from xcedu_crawler import status
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.sites import FILE_EXTENSIONS
-from xcedu_crawler.urls import file_extension
+from xcedu_crawler.commands import status
+from xcedu_crawler.extract.sites import FILE_EXTENSIONS
+from xcedu_crawler.extract.urls import file_extension
 
 FULL = {"full": "1"}
 

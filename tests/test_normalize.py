@@ -2,8 +2,8 @@
 
 import pytest
 
+from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.items import DateCandidate, ListEntry, RawAnnouncement
-from xcedu_crawler.normalize import IncompleteAnnouncement, normalize
 
 URL = "http://jyj.example.cn/jyj/003001/20220207/abc.html"
 

@@ -15,9 +15,9 @@ from tests.badpages import BadPageServer, detail_page, list_page, redirect, repl
 from tests.checks import runs, snapshot
 from tests.test_badpages import crawl_bad_pages
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.crawl import project_settings
+from xcedu_crawler.crawl.process import project_settings
+from xcedu_crawler.crawl.spiders import xcedu as spider_module
 from xcedu_crawler.items import FetchedPage
-from xcedu_crawler.spiders import xcedu as spider_module
 
 TITLE = "关于做好双减工作的通知"
 PARAGRAPHS = ["为切实减轻义务教育阶段学生过重作业负担和校外培训负担，现就有关事项通知如下。", "第二段。"]
@@ -208,7 +208,7 @@ def test_the_project_makes_no_request_its_user_did_not_ask_for(monkeypatch):
         raise OSError(f"no network in this test: {host}")
 
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    import xcedu_crawler.middlewares  # noqa: F401 - the import is what makes tldextract offline
+    import xcedu_crawler.crawl.middlewares  # noqa: F401 - the import is what makes tldextract offline
 
     # What CookiesMiddleware asks on every Set-Cookie with a Domain attribute.
     assert cookies._is_public_domain("com.cn") and not cookies._is_public_domain("jyj.xuchang.gov.cn")

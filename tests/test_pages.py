@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse
 
-from xcedu_crawler.encoding import decoded_response
-from xcedu_crawler.pages import DetailPage, ListPage
-from xcedu_crawler.sites import get_profile
+from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.encoding import decoded_response
+from xcedu_crawler.extract.list_page import ListPage
+from xcedu_crawler.extract.sites import get_profile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 PROFILE = get_profile("xuchang")

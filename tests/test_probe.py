@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.families.hanweb import build_hanweb_site
+from xcedu_replica.families.trs import build_trs_site
 
-from tests.replicas.hanweb import build_hanweb_site
-from tests.replicas.trs import build_trs_site
 from xcedu_crawler import cli
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.sites import DATASTORE, SiteProfile
+from xcedu_crawler.extract.sites import DATASTORE, SiteProfile
 
 FAMILIES = {"epoint": (build_site, "pager links"), "trs": (build_trs_site, "TRS WCM"),
             "hanweb": (build_hanweb_site, "Hanweb JCMS")}

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from benchmarks.real_pages import FIXTURES_DIR, generic_profile, load_pages, project_extract
-from xcedu_crawler.dates import parse_date
-from xcedu_crawler.encoding import choose_encoding
-from xcedu_crawler.text import normalize_space
+from xcedu_crawler.extract.dates import parse_date
+from xcedu_crawler.extract.encoding import choose_encoding
+from xcedu_crawler.extract.text import normalize_space
 
 PAGES = load_pages()
 # Licences that let a page be copied into this repository.

@@ -9,10 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.replica.fixtures import write_fixtures
-from xcedu_crawler.replica.model import (
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.fixtures import write_fixtures
+from xcedu_replica.model import (
     DATE_STYLES,
     ENCODINGS,
     META_DATE,
@@ -21,10 +20,10 @@ from xcedu_crawler.replica.model import (
     Article,
     href,
 )
-from xcedu_crawler.replica.site import Site
+from xcedu_replica.site import Site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
-SEED_TEXT = Path(__file__).parents[1] / "xcedu_crawler" / "replica" / "data" / "seed-page.txt"
+SEED_TEXT = Path(__file__).parents[1] / "replica" / "xcedu_replica" / "data" / "seed-page.txt"
 EXPECTED_KEYS = {
     "case", "url", "aliases", "kind", "title", "title_tag", "source", "published_at",
     "published_precision", "published_raw", "columns", "paragraphs", "images", "attachments",
@@ -374,7 +373,7 @@ def test_fixture_pages_are_up_to_date(tmp_path):
         for suffix in (".html", ".json"):
             file_name = f"{name}{suffix}"
             assert (FIXTURES / file_name).read_bytes() == (tmp_path / file_name).read_bytes(), (
-                f"{file_name} is stale: python -m xcedu_crawler.replica.fixtures tests/fixtures/pages"
+                f"{file_name} is stale: python -m xcedu_replica.fixtures tests/fixtures/pages"
             )
 
 

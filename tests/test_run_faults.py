@@ -13,7 +13,7 @@ import pytest
 
 from tests.checks import check_archive, runs
 from tests.test_operations import announcement_count, crawl_command, xcedu_crawl
-from xcedu_crawler.run import EXIT_LOCKED
+from xcedu_crawler.crawl.run import EXIT_LOCKED
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # What SQLite and the OS say when a write does not fit (tmpfs full, or RLIMIT_FSIZE reached).

@@ -12,12 +12,12 @@ import unicodedata
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
+from xcedu_replica import ReplicaServer, build_site
 
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commandline import JSON_COLUMNS
-from xcedu_crawler.replica import ReplicaServer, build_site
+from xcedu_crawler.commands.common import JSON_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import pytest
 from parsel import Selector
 
-from xcedu_crawler.text import (
+from xcedu_crawler.extract.text import (
     extract_images,
     extract_paragraphs,
     is_cut,

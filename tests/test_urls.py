@@ -1,6 +1,6 @@
 import pytest
 
-from xcedu_crawler.urls import (
+from xcedu_crawler.extract.urls import (
     canonical_url,
     file_extension,
     file_name,

@@ -12,15 +12,15 @@ from urllib.parse import urlencode
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
+from xcedu_replica import ReplicaServer, build_site
+from xcedu_replica.families import hanweb, trs
+from xcedu_replica.model import href, list_path
+from xcedu_replica.variation import Variation
 
 from tests.checks import check_archive
 from tests.conftest import crawl
-from tests.replicas import hanweb, trs
-from xcedu_crawler.dates import parse_date
-from xcedu_crawler.replica import ReplicaServer, build_site
-from xcedu_crawler.replica.model import href, list_path
-from xcedu_crawler.replica.variation import Variation
-from xcedu_crawler.sites import get_profile
+from xcedu_crawler.extract.dates import parse_date
+from xcedu_crawler.extract.sites import get_profile
 
 BASE = "http://127.0.0.1:8000"
 SEEDS = (1, 2, 3, 4, 5, 6, 7, 8)
@@ -271,7 +271,7 @@ async def test_a_crawl_told_the_variant_names_archives_its_truth_exactly(
     tmp_path, monkeypatch, family, seed
 ):
     name = f"variant_{family}_{seed}"
-    module = types.ModuleType(f"xcedu_crawler.sites.{name}")
+    module = types.ModuleType(f"xcedu_crawler.extract.sites.{name}")
     module.PROFILE = fitted_profile(name, seed, family)
     monkeypatch.setitem(sys.modules, module.__name__, module)
     site = BUILDERS[family](seed)

@@ -10,18 +10,18 @@ from importlib.metadata import version
 # Each subcommand as "module:function", imported when it runs: the research commands then
 # start without loading Scrapy, and `serve` can say that Datasette is missing.
 SUBCOMMANDS = {
-    "search": ("research:search_main", "find announcements (Chinese words of any length)"),
-    "export": ("research:export_main", "export announcements or attachments as CSV or JSON"),
-    "stats": ("research:stats_main", "counts per column per month, top sources, date range"),
-    "reindex": ("research:reindex_main", "rebuild the full-text search index"),
-    "reparse": ("reparse:main", "rebuild announcements from the kept raw pages, no network"),
-    "export-warc": ("warc:main", "write the kept pages and files as a WARC file"),
+    "search": ("commands.research:search_main", "find announcements (Chinese words of any length)"),
+    "export": ("commands.research:export_main", "export announcements or attachments as CSV or JSON"),
+    "stats": ("commands.research:stats_main", "counts per column per month, top sources, date range"),
+    "reindex": ("commands.research:reindex_main", "rebuild the full-text search index"),
+    "reparse": ("commands.reparse:main", "rebuild announcements from the kept raw pages, no network"),
+    "export-warc": ("commands.export_warc:main", "write the kept pages and files as a WARC file"),
     "serve": ("browse:serve_main", "browse and search the archive in Datasette (the browse extra)"),
-    "crawl": ("runner:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
-    "status": ("status:main", "the last runs, open failures and health warnings"),
-    "probe": ("probe:main", "what discovery sees on a new site's list page; a draft profile"),
-    "check": ("check:main", "verify the archive's integrity and every stored file (--repair)"),
-    "demo": ("demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),
+    "crawl": ("commands.crawl:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
+    "status": ("commands.status:main", "the last runs, open failures and health warnings"),
+    "probe": ("commands.probe:main", "what discovery sees on a new site's list page; a draft profile"),
+    "check": ("commands.check:main", "verify the archive's integrity and every stored file (--repair)"),
+    "demo": ("commands.demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),
 }
 
 

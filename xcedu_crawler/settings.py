@@ -3,12 +3,12 @@
 import os
 
 BOT_NAME = "xcedu_crawler"
-SPIDER_MODULES = ["xcedu_crawler.spiders"]
-NEWSPIDER_MODULE = "xcedu_crawler.spiders"
+SPIDER_MODULES = ["xcedu_crawler.crawl.spiders"]
+NEWSPIDER_MODULE = "xcedu_crawler.crawl.spiders"
 # `scrapy crawl` exits with the run's status, as `xcedu crawl` does.
-COMMANDS_MODULE = "xcedu_crawler.commands"
+COMMANDS_MODULE = "xcedu_crawler.crawl.scrapy_commands"
 
-# Which site profile to crawl (xcedu_crawler/sites/NAME.py) and, to point it at a mirror or
+# Which site profile to crawl (xcedu_crawler/extract/sites/NAME.py) and, to point it at a mirror or
 # a replica, another base URL for the profile's column paths.
 XCEDU_SITE = "xuchang"
 XCEDU_BASE_URL = ""
@@ -47,28 +47,28 @@ XCEDU_CHALLENGE_DELAY = 10.0
 
 DOWNLOADER_MIDDLEWARES = {
     # Above HttpCompressionMiddleware (590) so that it sees the compressed bytes.
-    "xcedu_crawler.middlewares.CompleteBodyMiddleware": 595,
+    "xcedu_crawler.crawl.middlewares.CompleteBodyMiddleware": 595,
     # Below it, so that it sees decompressed bytes.
-    "xcedu_crawler.middlewares.CharsetMiddleware": 580,
+    "xcedu_crawler.crawl.middlewares.CharsetMiddleware": 580,
     # In place of Scrapy's: loops and off-site redirects of pages are failures.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "xcedu_crawler.middlewares.SiteRedirectMiddleware": 600,
+    "xcedu_crawler.crawl.middlewares.SiteRedirectMiddleware": 600,
     # Above RetryMiddleware (550) so that a challenge is never retried.
-    "xcedu_crawler.middlewares.ChallengeMiddleware": 560,
+    "xcedu_crawler.crawl.middlewares.ChallengeMiddleware": 560,
 }
 SPIDER_MIDDLEWARES = {
     # Nearest the spider, so that it sees a callback's exception first.
-    "xcedu_crawler.middlewares.CallbackFailureMiddleware": 950,
+    "xcedu_crawler.crawl.middlewares.CallbackFailureMiddleware": 950,
 }
 ITEM_PIPELINES = {
-    "xcedu_crawler.pipelines.NormalizePipeline": 300,
-    "xcedu_crawler.files.ArchiveFilesPipeline": 500,
-    "xcedu_crawler.pipelines.StorePipeline": 800,
+    "xcedu_crawler.crawl.pipelines.NormalizePipeline": 300,
+    "xcedu_crawler.crawl.files.ArchiveFilesPipeline": 500,
+    "xcedu_crawler.crawl.pipelines.StorePipeline": 800,
 }
 
 EXTENSIONS = {
     # The archive's one owner for the crawl: lock, run row, plan, outcome.
-    "xcedu_crawler.run.ArchiveRun": 0,
+    "xcedu_crawler.crawl.run.ArchiveRun": 0,
 }
 
 # Both consoles can run code inside the crawler from another process; off unless asked for.

@@ -1,1 +1,1 @@
-"""Scrapy commands of the project (COMMANDS_MODULE): `scrapy crawl` with the archive's exit code."""
+"""The `xcedu` subcommands, one module each; they may import every other layer, and nothing imports them."""

@@ -1,33 +1,106 @@
-"""`scrapy crawl`, exiting as `xcedu crawl` does: 0 ok, 1 failed, 3 partial, 4 blocked, 5 locked."""
+"""`xcedu crawl`: the cron entry point: lock, a log file per run, the crawl, a summary, an exit code."""
 
 from __future__ import annotations
 
 import argparse
-import logging
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
-from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
+from xcedu_crawler.archive import Archive, check_archive_usable
+from xcedu_crawler.commands.common import default_db_path, files_dir_beside
+from xcedu_crawler.crawl.process import run_crawl
+from xcedu_crawler.crawl.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
 
-from xcedu_crawler.crawl import outcome_of
-
-logger = logging.getLogger(__name__)
+DEFAULT_KEEP_LOGS = 30
 
 
-class Command(ScrapyCrawlCommand):
-    """Scrapy's own crawl command; only the exit code and the last log line are the archive's."""
+def archive_path(db: str | None, settings_overrides: dict[str, str]) -> Path:
+    """--db, else -s XCEDU_DB, else the XCEDU_DB environment variable, else the project default."""
+    return Path(db or settings_overrides.get("XCEDU_DB") or default_db_path())
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        if len(args) != 1:
-            raise UsageError("scrapy crawl takes one spider name")
-        assert self.crawler_process
-        crawler = self.crawler_process.create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
-        outcome = outcome_of(crawler)
-        if outcome is None:
-            # Scrapy's own rule: a crawl that never started exits 1; so does a spider
-            # that is not the archive's.
-            self.exitcode = 1
-            return
-        self.exitcode = outcome.exit_code
-        logger.log(logging.INFO if outcome.status == "ok" else logging.WARNING, "%s", outcome.summary())
+
+def new_log_file(log_dir: Path, keep: int) -> Path:
+    """A fresh log file for this run; only the newest KEEP logs are kept."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    existing = sorted(log_dir.glob("crawl-*.log"))  # their names sort by time
+    for old in existing[: max(len(existing) - (keep - 1), 0)]:
+        old.unlink()
+    return log_dir / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
+
+
+def parse_pairs(pairs: list[str], option: str, parser: argparse.ArgumentParser) -> dict[str, str]:
+    parsed = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            parser.error(f"{option} takes NAME=VALUE, not {pair!r}")
+        parsed[name] = value
+    return parsed
+
+
+def last_line(log_file: Path) -> str:
+    """The log's last line: where a crawl that cannot start says why."""
+    lines = log_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return lines[-1] if lines else "no log written"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="xcedu crawl",
+        description="Crawl the bureau's site into the archive, for cron and systemd: one run at a "
+        "time per archive, a log file per run, a one-line summary, and an exit code: 0 ok, "
+        f"1 failed, 3 partial, 4 blocked, {EXIT_LOCKED} another run is going.",
+        epilog="example: xcedu crawl --db data/xcedu.db -a full=1 -s DOWNLOAD_DELAY=2",
+    )
+    parser.add_argument("--db", help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+    parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE",
+                        help="spider argument, as for scrapy crawl (start_urls=..., full=1)")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                        help="Scrapy setting, as for scrapy crawl")
+    parser.add_argument("--log-dir", help="where run logs go (default: logs/ beside the archive)")
+    parser.add_argument("--keep-logs", type=int, default=DEFAULT_KEEP_LOGS,
+                        help=f"how many run logs to keep (default {DEFAULT_KEEP_LOGS})")
+    parser.add_argument("--log-level", default="INFO", help="log file level (default INFO)")
+    args = parser.parse_args(argv)
+    if args.keep_logs < 1:
+        parser.error("--keep-logs must be at least 1")
+    spider_args = parse_pairs(args.spider_args, "-a", parser)
+    overrides = parse_pairs(args.settings, "-s", parser)
+
+    db_path = archive_path(args.db, overrides)
+    if reason := check_archive_usable(db_path):
+        print(f"xcedu crawl: {reason}", file=sys.stderr)
+        return 1
+    log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
+    outcome = run_crawl(
+        {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
+         "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
+        **spider_args,
+    )
+    if outcome is None:
+        # The crawl stopped before its first step (bad settings, unknown site...).
+        outcome = record_start_failure(db_path, f"the crawl could not start: {last_line(log_file)}")
+    if outcome.status == "locked":
+        print(f"xcedu crawl: {outcome.reason}; exiting", file=sys.stderr)
+    else:
+        print(f"{outcome.summary()}; log {log_file}")
+    return outcome.exit_code
+
+
+def record_start_failure(db_path: Path, reason: str) -> RunOutcome:
+    """A `failed` run row for a crawl that never began, so that the run table shows it."""
+    try:
+        lock = take_lock(db_path)
+    except AlreadyRunning as exc:
+        return RunOutcome(None, "locked", reason=str(exc))
+    try:
+        with Archive.open(db_path) as archive:
+            run_id = archive.start_run("none")
+            archive.finish_run(run_id, "failed", {}, {}, reason=reason)
+    except (sqlite3.Error, OSError) as exc:
+        return RunOutcome(None, "failed", reason=f"{reason}; and the archive cannot record it: {exc}")
+    finally:
+        lock.close()
+    return RunOutcome(run_id, "failed", "none", reason)

@@ -1,0 +1,205 @@
+"""What every xcedu subcommand shares: its argument parser, the archive it opens, output formats."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from xcedu_crawler import settings
+from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable
+from xcedu_crawler.archive.search import QueryError
+
+# Archive columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
+JSON_COLUMNS = frozenset(
+    {"aliases", "columns", "paragraphs", "images", "fields", "page_ids", "provenance"}
+)
+
+
+EXIT_UNUSABLE = 1  # the archive, or a file to read or write, cannot be used
+EXIT_USAGE = 2  # a bad option or query (argparse's own code)
+EXIT_STATUS_HELP = (f"exit status: 0 done, {EXIT_UNUSABLE} the archive or a file cannot be used, "
+                    f"{EXIT_USAGE} a bad option or query")
+# A search or a table has no use for more rows than this; a larger --limit is a typo.
+MAX_LIMIT = 100_000
+
+
+class CommandError(Exception):
+    """An unusable archive, an unwritable file: one clear line, a non-zero exit, no traceback."""
+
+
+class CommandParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def parser(name: str, description: str, example: str) -> CommandParser:
+    return CommandParser(
+        prog=f"xcedu {name}",
+        description=description,
+        epilog=f"example: {example}\n\n{EXIT_STATUS_HELP}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def default_db_path() -> str:
+    """The archive a command uses without --db: $XCEDU_DB, else the XCEDU_DB setting."""
+    # The settings module itself, not Scrapy's Settings: the research commands need no Scrapy.
+    return os.environ.get("XCEDU_DB") or settings.XCEDU_DB
+
+
+def files_dir_beside(db_path: str | Path) -> Path:
+    """The files folder an archive's downloads go to unless told otherwise: `files/` beside it."""
+    return Path(db_path).parent / "files"
+
+
+def add_db_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--db", default=default_db_path(),
+                         help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+
+
+def iso_date(text: str) -> str:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def count_from_1_to(highest: int):
+    """An argparse type: a whole number from 1 to HIGHEST."""
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= highest:
+            raise argparse.ArgumentTypeError(f"not a whole number from 1 to {highest}: {text!r}")
+        return value
+    return count
+
+
+def add_filter_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--column", help="only announcements listed under this column (栏目)")
+    command.add_argument("--source", help="only announcements whose source contains this text")
+    command.add_argument("--since", type=iso_date, help="published on or after this date (YYYY-MM-DD)")
+    command.add_argument("--until", type=iso_date, help="published on or before this date (YYYY-MM-DD)")
+
+
+def filters_of(args: argparse.Namespace) -> dict[str, Any]:
+    return {"column": args.column, "source": args.source, "since": args.since, "until": args.until}
+
+
+@contextmanager
+def open_archive(path: str, writing: bool = False) -> Iterator[Archive]:
+    """The archive at PATH, which must exist: as it is, or (WRITING) migrated for a change."""
+    if writing and not Path(path).exists():
+        # A command that changes an archive does not make a new one: the reader's complaint.
+        raise CommandError(check_archive_usable(path, writing=False))
+    try:
+        archive = Archive.open(path) if writing else Archive.open_for_reading(path)
+    except ArchiveUnusable as exc:
+        raise CommandError(str(exc)) from None
+    with archive:
+        yield archive
+
+
+def require_archive(path: str) -> None:
+    """For a command that hands the archive to another program: it must be readable as one."""
+    if reason := check_archive_usable(path, writing=False):
+        raise CommandError(reason)
+
+
+@contextmanager
+def replacing(target: Path, mode: str = "w") -> Iterator[IO]:
+    """TARGET opened for writing through a temporary name beside it, renamed when complete:
+    an export that fails leaves no truncated file, and an older TARGET stays whole."""
+    if target.is_dir():
+        raise CommandError(f"cannot write {target}: it is a folder")
+    if not target.parent.is_dir():
+        raise CommandError(f"cannot write {target}: there is no folder {target.parent}")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    try:
+        out = open(partial, mode, **text)  # noqa: SIM115 - closed below, before the rename
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror}") from exc
+    try:
+        with out:
+            yield out
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def run_command(name: str, body, args: argparse.Namespace) -> int:
+    """Run BODY(args); an unusable archive or file, or a bad query, becomes one line on stderr."""
+    try:
+        return body(args) or 0
+    except QueryError as exc:
+        print(f"xcedu {name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as exc:
+        print(f"xcedu {name}: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except sqlite3.Error as exc:
+        # Damage found only while reading (a malformed page), or a disk that fills up.
+        print(f"xcedu {name}: {getattr(args, 'db', 'the archive')}: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: IO[str], columns: list[str],
+               on_row=None) -> int:
+    """Write ROWS as json (one array), jsonl, csv or an aligned table; returns how many."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+    elif fmt == "json":
+        out.write("[")
+    table_rows = []
+    for row in rows:
+        if fmt == "csv":
+            writer.writerow(row)
+        elif fmt == "jsonl":
+            out.write(json.dumps(jsonable(row), ensure_ascii=False) + "\n")
+        elif fmt == "json":
+            out.write(("," if count else "") + "\n" + json.dumps(jsonable(row), ensure_ascii=False))
+        else:
+            table_rows.append(row)
+        count += 1
+        if on_row:
+            on_row(count)
+    if fmt == "json":
+        out.write("\n]\n")
+    elif fmt == "table":
+        out.write(format_table(table_rows, columns))
+    return count
+
+
+def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """An aligned text table; Chinese characters count as two columns wide on a terminal."""
+    cells = [[("" if row.get(c) is None else str(row.get(c))) for c in columns] for row in rows]
+    widths = [max([display_width(c), *(display_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - display_width(v)) for v, w in zip(values, widths)).rstrip()
+
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]) + "\n"
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,154 @@
+"""Item pipelines: NormalizePipeline shapes what the spider found, StorePipeline archives it."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from xcedu_crawler.archive import Archive
+from xcedu_crawler.crawl.health import coverage_key
+from xcedu_crawler.crawl.run import ArchiveRun, is_write_error
+from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
+from xcedu_crawler.extract.urls import url_key
+from xcedu_crawler.items import (
+    Announcement,
+    ColumnListing,
+    Failure,
+    FileBatch,
+    ListPageRead,
+    RawAnnouncement,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class NormalizePipeline:
+    """RawAnnouncement → Announcement; one that cannot be completed becomes a `parse` Failure.
+
+    It also counts, per column, the detail pages whose profile rules gave each field (the
+    run-health figures that reveal a changed template) and which rule gave each field.
+    """
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawAnnouncement):
+            return item
+        if item.kind == "page" and item.columns:
+            self._count_coverage(item)
+        try:
+            announcement = normalize(item)
+        except IncompleteAnnouncement as exc:
+            logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
+            if item.kind == "page" and not item.paragraphs and not item.images and item.columns:
+                # Neither the profile nor discovery found a body: not one bad page, a blind spot.
+                self.stats.inc_value(f"xcedu/bodiless/{item.columns[0]}")
+            return Failure(item.url, "parse", str(exc))
+        for field, rule in announcement.provenance.items():
+            self.stats.inc_value(f"xcedu/provenance/{field}/{rule}")
+        return announcement
+
+    def _count_coverage(self, item: RawAnnouncement) -> None:
+        # Counted as found only when the profile's own rules found it: a template change
+        # that the generic fallbacks rescue must still show, so that the profile gets fixed.
+        column = item.columns[0]
+        by_profile = {field for field, rule in item.provenance.items() if rule == "profile"}
+        found = {
+            "pages": True,
+            "title": "title" in by_profile and bool(item.title),
+            "date": any(candidate.rule == "profile" for candidate in item.dates),
+            "source": "source" in by_profile and bool(item.source and item.source.strip()),
+            "body": "body" in by_profile and bool(item.paragraphs or item.images),
+        }
+        for name, present in found.items():
+            if present:
+                self.stats.inc_value(coverage_key(column, name))
+
+
+class StorePipeline:
+    """Writes announcements, column listings and failures to the archive that ArchiveRun opened.
+
+    An item that cannot be stored becomes a `store_error` failure (the run is then
+    `partial`); a write error of the disk or database stops the crawl (ArchiveRun).
+    """
+
+    def __init__(self, crawler: Crawler, run: ArchiveRun):
+        self.stats = crawler.stats
+        self.run = run
+        self.archive: Archive | None = None
+        # Columns listing a URL whose announcement is not archived yet, by URL key.
+        self.pending_columns: dict[str, set[str]] = defaultdict(set)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler, ArchiveRun.of(crawler))
+
+    def open_spider(self) -> None:
+        self.archive = self.run.open()
+
+    def process_item(self, item: Any) -> Any:
+        if self.archive is None or self.run.write_error:
+            # Refused, or stopping after a write error: nothing more is written, and the
+            # next run catches up on what this one did not store.
+            self.stats.inc_value("xcedu/not_stored")
+            return item
+        try:
+            self._write(item)
+        except Exception as exc:  # noqa: BLE001 - any item that cannot be stored is recorded
+            self._not_stored(item, exc)
+        return item
+
+    def _write(self, item: Any) -> None:
+        if isinstance(item, Announcement):
+            self._store(item)
+            self._store_files(item)
+        elif isinstance(item, FileBatch):
+            self._store_files(item)
+        elif isinstance(item, ColumnListing):
+            if not self.archive.add_column(item.url, item.column):
+                self.pending_columns[url_key(item.url, ())].add(item.column)
+        elif isinstance(item, ListPageRead):
+            self.archive.clear_failures([item.url])
+        elif isinstance(item, Failure):
+            self._record_failure(item)
+
+    def _not_stored(self, item: Any, exc: Exception) -> None:
+        url = getattr(item, "url", None) or getattr(item, "referer", "?")
+        if is_write_error(exc):
+            self.run.failed_to_write(f"the archive (storing {url})", exc)
+            return
+        # One line, never the item itself: its repr holds whole raw pages.
+        detail = f"could not be stored: {type(exc).__name__}: {exc}"
+        logger.error("%s %s", url, detail)
+        try:
+            self._record_failure(Failure(url, "store_error", detail))
+        except Exception as second:  # noqa: BLE001 - the archive itself is failing now
+            self.run.failed_to_write(f"the archive (recording {url})", second)
+
+    def _record_failure(self, failure: Failure) -> None:
+        self.archive.record_failure(failure.url, failure.reason, failure.detail)
+        self.stats.inc_value("xcedu/failed")
+        self.stats.inc_value(f"xcedu/failed/{failure.reason}")
+
+    def _store_files(self, item: Announcement | FileBatch) -> None:
+        for stored in item.files:
+            self.archive.record_file(stored)
+            self.stats.inc_value("xcedu/files")
+        for failure in item.file_failures:
+            self._record_failure(failure)
+
+    def _store(self, item: Announcement) -> None:
+        for url in (item.url, *item.aliases):
+            for column in sorted(self.pending_columns.pop(url_key(url, ()), ())):
+                if column not in item.columns:
+                    item.columns.append(column)
+        outcome = self.archive.store(item)
+        self.stats.inc_value(f"xcedu/{outcome}")

@@ -1,0 +1,294 @@
+"""The `xcedu` spider: navigation only (columns, pagers, entries, redirects); pages/ extracts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure as TwistedFailure
+
+from xcedu_crawler.archive import utc_now
+from xcedu_crawler.crawl.health import list_key
+from xcedu_crawler.crawl.middlewares import (
+    Blocked,
+    RedirectedOffSite,
+    RedirectLoop,
+    describe_download_error,
+)
+from xcedu_crawler.crawl.run import ArchiveRun
+from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
+from xcedu_crawler.extract.entries import announcement_from_entry
+from xcedu_crawler.extract.list_page import ListPage, NextPage
+from xcedu_crawler.extract.sites import get_profile
+from xcedu_crawler.extract.urls import canonical_url, file_extension, host_of
+from xcedu_crawler.items import (
+    ColumnListing,
+    Failure,
+    FetchedPage,
+    FileBatch,
+    ListEntry,
+    ListPageRead,
+    RawAnnouncement,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_SCRIPT_REDIRECTS = 3
+MAX_ARTICLE_PARTS = 50
+
+
+def fetched(response: Response) -> FetchedPage:
+    """The response as served, to keep: status, headers and the raw bytes."""
+    headers = {
+        name.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for name, values in response.headers.items()
+    }
+    return FetchedPage(response.url, response.status, headers, response.body, utc_now())
+
+
+class XceduSpider(scrapy.Spider):
+    name = "xcedu"
+
+    def __init__(
+        self,
+        *args: Any,
+        start_urls: str | list[str] | None = None,
+        full: str | bool = False,
+        site: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.site_name = site  # -a site=NAME: a profile other than XCEDU_SITE
+        if isinstance(start_urls, str):
+            start_urls = [url.strip() for url in start_urls.split(",") if url.strip()]
+        self.requested_start_urls = start_urls or []
+        # -a full=1: walk every list page and re-fetch every detail (a periodic backfill).
+        self.full = str(full).lower() in {"1", "true", "yes", "on"}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        try:
+            spider.profile = get_profile(spider.site_name or settings.get("XCEDU_SITE"))
+        except ValueError as exc:
+            raise NotConfigured(str(exc)) from exc
+        spider.tracking_keys = settings.getlist("XCEDU_TRACKING_KEYS")
+        spider.column_urls = spider.requested_start_urls or spider.profile.column_urls(
+            settings.get("XCEDU_BASE_URL") or None
+        )
+        if not spider.column_urls:
+            raise NotConfigured(f"site profile {spider.profile.name!r} names no columns: "
+                                "give them with -a start_urls=URL[,URL...]")
+        # Same site means one of the hosts the columns live on; anything else is external.
+        spider.site_hosts = {host_of(url) for url in spider.column_urls}
+        spider.max_list_pages = settings.getint("XCEDU_MAX_LIST_PAGES")
+        if spider.max_list_pages < 1:
+            raise NotConfigured("XCEDU_MAX_LIST_PAGES must be at least 1")
+        spider.listed = {}  # column → the entry URLs its list pages showed in this run
+        return spider
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url, self.tracking_keys)
+
+    async def start(self) -> AsyncIterator[Any]:
+        # Planned by ArchiveRun once it holds the archive's lock, so that a run killed a
+        # moment ago counts.
+        self.plan = ArchiveRun.of(self.crawler).plan
+        for url in self.column_urls:
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
+        # Downloads that failed last time are tried again, whatever the lists say.
+        for referer, urls in self.plan.pending_files.items():
+            yield FileBatch(referer, urls)
+
+    def parse_list(
+        self, response: Response, column: str | None = None, paging: dict[str, Any] | None = None
+    ) -> Iterator[Any]:
+        page = ListPage(response.selector, response.url, self.profile, column=column)
+        if page.column is None:
+            self.crawler.stats.inc_value("xcedu/failed_lists")
+            yield Failure(response.url, "parse", "list page without a column name")
+            return
+        stats = self.crawler.stats
+        stats.inc_value("xcedu/list_pages")
+        stats.inc_value(list_key(page.column, "pages"))
+        found = page.entries
+        # Health counts the entries the profile's own selector found: entries that only
+        # discovery found still show as a drop, so that the profile gets fixed.
+        if page.provenance["entries"] == "profile" or not self.profile.list_entry:
+            stats.inc_value(list_key(page.column, "entries"), len(found))
+        for field, rule in page.provenance.items():
+            stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
+        if not found:
+            self.list_problem(page.column, f"list page {response.url} shows no entries")
+        yield ListPageRead(self.canonical(response.url))
+        entries = [replace(entry, url=self.canonical(entry.url)) for entry in found]
+        listed = self.listed.setdefault(page.column, set())
+        unseen = {entry.url for entry in entries} - listed
+        listed |= unseen
+        new_entries = 0
+        for entry in entries:
+            if self.plan.is_known(entry):
+                stats.inc_value("xcedu/skipped_known")
+                yield ColumnListing(entry.url, entry.column)
+                continue
+            new_entries += 1
+            yield from self.follow_entry(entry)
+        next_page = page.next_page(paging)
+        if not (next_page and self.plan.follows_pager(new_entries)):
+            return
+        pages_read = stats.get_value(list_key(page.column, "pages"))
+        if not unseen:
+            self.list_problem(page.column, f"pager stopped: list page {response.url} lists nothing not "
+                                           "already listed")
+        elif pages_read >= self.max_list_pages:
+            self.list_problem(page.column, f"pager stopped: more than {self.max_list_pages} list pages "
+                                           "(XCEDU_MAX_LIST_PAGES)")
+        else:
+            yield self.list_request(next_page, page.column)
+
+    def list_problem(self, column: str, why: str) -> None:
+        """Something wrong with COLUMN's list that makes the run `partial` (the first one said)."""
+        logger.warning("Column %s: %s", column, why)
+        problems = self.crawler.stats.get_value("xcedu/list_problems") or {}
+        self.crawler.stats.set_value("xcedu/list_problems", {column: why, **problems})
+
+    def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
+        if next_page.formdata is None:
+            return scrapy.Request(next_page.url, callback=self.parse_list, errback=self.list_failed)
+        # A Hanweb continuation: XML records without the column page around them.
+        return scrapy.FormRequest(
+            next_page.url,
+            formdata=next_page.formdata,
+            callback=self.parse_list,
+            errback=self.list_failed,
+            cb_kwargs={"column": column, "paging": next_page.paging},
+        )
+
+    def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
+        url = entry.url
+        if host_of(url) not in self.site_hosts:
+            yield self.of_site(announcement_from_entry(entry, "external"))
+        elif file_extension(url) in self.profile.file_extensions:
+            yield self.of_site(announcement_from_entry(entry, "file"))
+        else:
+            # The detail request below is filtered when another column already asked for
+            # it, so the column is reported on its own.
+            yield ColumnListing(url, entry.column)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry},
+            )
+
+    def parse_detail(
+        self,
+        response: Response,
+        entry: ListEntry,
+        aliases: tuple[str, ...] = (),
+        parts: tuple[tuple[DetailPage, FetchedPage], ...] = (),
+    ) -> Iterator[Any]:
+        page = DetailPage(response.selector, response.url, self.profile)
+        url = self.canonical(response.url)
+        if page.redirect_url and not parts:
+            yield from self.follow_script_redirect(page.redirect_url, url, entry, aliases)
+            return
+        if page.is_not_found:
+            yield Failure(url, "not_found_page", "HTTP 200 with an error page")
+            return
+        parts = (*parts, (page, fetched(response)))
+        next_part = page.next_part_url and self.canonical(page.next_part_url)
+        if (
+            next_part
+            and len(parts) < MAX_ARTICLE_PARTS
+            and next_part not in {self.canonical(part.url) for part, _ in parts}
+        ):
+            yield scrapy.Request(
+                next_part,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry, "aliases": aliases, "parts": parts},
+                # A part is fetched for this article even when a list also links it.
+                dont_filter=True,
+            )
+            return
+        first_url = self.canonical(parts[0][0].url) if len(parts) > 1 else url
+        announcement = announcement_from_parts([part for part, _ in parts], first_url, entry, aliases)
+        announcement.pages = [page for _, page in parts]
+        yield self.of_site(announcement)
+
+    def of_site(self, announcement: RawAnnouncement) -> RawAnnouncement:
+        announcement.site = self.profile.name
+        return announcement
+
+    def follow_script_redirect(
+        self, target: str, stub: str, entry: ListEntry, aliases: tuple[str, ...]
+    ) -> Iterator[Any]:
+        target = self.canonical(target)
+        if host_of(target) not in self.site_hosts:
+            yield self.of_site(announcement_from_entry(entry, "external", url=target, aliases=(*aliases, stub)))
+        elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
+            yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
+        else:
+            yield scrapy.Request(
+                target,
+                callback=self.parse_detail,
+                errback=self.detail_failed,
+                cb_kwargs={"entry": entry, "aliases": (*aliases, stub)},
+                # The target may be listed too; it must still be fetched to carry the alias.
+                dont_filter=True,
+            )
+
+    def list_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
+        self.crawler.stats.inc_value("xcedu/failed_lists")
+        yield self.failure_item(failure, "list page")
+
+    def detail_failed(self, failure: TwistedFailure) -> Iterator[Any]:
+        entry = failure.request.cb_kwargs.get("entry")
+        if failure.check(RedirectedOffSite) and entry is not None:
+            # As a script redirect off the site: the entry is archived as external.
+            chain = [*failure.request.meta.get("redirect_urls", []), failure.request.url]
+            aliases = (*failure.request.cb_kwargs.get("aliases", ()), *map(self.canonical, chain))
+            yield self.of_site(announcement_from_entry(entry, "external", url=self.canonical(failure.value.target),
+                                                       aliases=aliases))
+            return
+        yield self.failure_item(failure, "")
+
+    def callback_failed(self, response: Response, exception: Exception) -> Iterator[Failure]:
+        """A callback raised: the URL gets a failure row (CallbackFailureMiddleware)."""
+        is_list = response.request.callback == self.parse_list
+        if is_list:
+            self.crawler.stats.inc_value("xcedu/failed_lists")
+        detail = f"{'list page ' if is_list else ''}could not be read: {type(exception).__name__}: {exception}"
+        # One line: the traceback of a page that breaks a parser says less than its URL.
+        logger.error("%s %s", response.url, detail[:500])
+        yield Failure(self.canonical(response.url), "parse", detail[:2000])
+
+    def failure_item(self, failure: TwistedFailure, what: str) -> Failure:
+        request = failure.request
+        if failure.check(Blocked):
+            reason, detail = "blocked", str(failure.value)
+        elif failure.check(HttpError):
+            status = failure.value.response.status
+            reason, detail = f"http_{status}", f"HTTP {status}"
+        elif failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            reason, detail = "robots", "disallowed by robots.txt"
+        elif failure.check(RedirectLoop):
+            reason, detail = "redirect_loop", str(failure.value)
+        elif failure.check(RedirectedOffSite):
+            reason, detail = "redirected_off_site", str(failure.value)
+        else:
+            reason, detail = "download_error", describe_download_error(failure.value, request)
+        if what:
+            detail = f"{what}: {detail}"
+        # Recorded under the URL that was asked for, not where its redirects led.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        logger.warning("Could not archive %s: %s", url, detail)
+        return Failure(self.canonical(url), reason, detail)

@@ -1,0 +1,25 @@
+"""Announcements made from a list entry alone: documents listed directly, and other hosts' pages."""
+
+from __future__ import annotations
+
+from xcedu_crawler.extract.urls import canonical_url, file_name
+from xcedu_crawler.items import Attachment, ListEntry, RawAnnouncement
+
+
+def announcement_from_entry(
+    entry: ListEntry, kind: str, url: str | None = None, aliases: tuple[str, ...] = ()
+) -> RawAnnouncement:
+    """A `file` or `external` announcement: title and date from the list, never fetched as a page.
+
+    URL, when given, is where the entry really leads (a script redirect's target).
+    """
+    url = canonical_url(url or entry.url)
+    attachments = [Attachment(url=url, name=entry.title or file_name(url))] if kind == "file" else []
+    return RawAnnouncement(
+        url=url,
+        kind=kind,
+        entry=entry,
+        aliases=list(aliases),
+        columns=[entry.column],
+        attachments=attachments,
+    )

@@ -1,7 +1,0 @@
-"""A deterministic local replica of the bureau's site, and the ground truth of a correct crawl of it."""
-
-from xcedu_crawler.replica.build import build_site
-from xcedu_crawler.replica.server import LOOPBACK_CRAWL_SETTINGS, ReplicaServer
-from xcedu_crawler.replica.site import Site
-
-__all__ = ["LOOPBACK_CRAWL_SETTINGS", "ReplicaServer", "Site", "build_site"]
