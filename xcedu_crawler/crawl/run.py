@@ -28,6 +28,8 @@ MIN_BODILESS_PAGES = 2
 BODILESS_SHARE = 0.1
 # The close reason of a crawl stopped because the archive could not be written.
 WRITE_ERROR = "archive_write_error"
+# The room kept free beside the archive for the run's own row (see _reserve_room).
+RESERVE_BYTES = 128 * 1024
 
 
 class AlreadyRunning(RuntimeError):
@@ -162,6 +164,7 @@ class ArchiveRun:
             spider = self.crawler.spider
             self.plan = CrawlPlan.for_archive(archive, full=bool(getattr(spider, "full", False)))
             self.run_id = archive.start_run(self.plan.mode)
+            self._reserve_room()
         except ArchiveUnusable as exc:
             self._release()
             return self._refuse("archive_unusable", str(exc))
@@ -181,7 +184,21 @@ class ArchiveRun:
         self.outcome = RunOutcome(None, status, reason=message)
         return None
 
+    @property
+    def _reserve(self) -> Path:
+        return self.db_path.with_name(f"{self.db_path.name}.reserve")
+
+    def _reserve_room(self) -> None:
+        # A ballast file: when the disk fills during the run, deleting it leaves room for the
+        # run's last row, so that the archive says why the run failed instead of `running`.
+        try:
+            self._reserve.write_bytes(bytes(RESERVE_BYTES))
+        except OSError as exc:
+            self._reserve.unlink(missing_ok=True)
+            logger.warning("No room beside the archive for %s: %s", self._reserve, exc)
+
     def _release(self) -> None:
+        self._reserve.unlink(missing_ok=True)
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -236,8 +253,10 @@ class ArchiveRun:
         except sqlite3.OperationalError:
             if not self.write_error:
                 raise
-            # On a full disk the run's row may still fit once the write-ahead log has been
-            # folded into the database and truncated; the stats, the bulk, are dropped.
+            self._reserve.unlink(missing_ok=True)
+            # On a full disk the run's row fits in the room the reserve leaves, or once the
+            # write-ahead log has been folded into the database and truncated (a file size
+            # limit rather than a full disk); the stats, the bulk, are dropped.
             self.archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
 
