@@ -79,7 +79,10 @@ def older_archive(path: Path) -> None:
     """An archive as the version before the exact search index left it."""
     small_archive(path)
     with sqlite3.connect(path) as connection:
-        connection.execute("DELETE FROM _sqlite_migrations WHERE name = 'index_punctuation_and_spaces'")
+        for table in ("listings", "archive_state"):
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("DELETE FROM _sqlite_migrations WHERE name IN ('index_punctuation_and_spaces', "
+                           "'record_search_index_version', 'record_listings')")
     connection.close()
 
 

@@ -17,13 +17,8 @@ from typing import IO, Any, NoReturn
 
 from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable
+from xcedu_crawler.archive.schema import JSON_COLUMNS
 from xcedu_crawler.archive.search import QueryError
-
-# Archive columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
-JSON_COLUMNS = frozenset(
-    {"aliases", "columns", "paragraphs", "images", "fields", "page_ids", "provenance"}
-)
-
 
 EXIT_UNUSABLE = 1  # the archive, or a file to read or write, cannot be used
 EXIT_USAGE = 2  # a bad option or query (argparse's own code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -12,7 +11,6 @@ from xcedu_crawler.archive import Archive
 from xcedu_crawler.crawl.health import coverage_key
 from xcedu_crawler.crawl.run import ArchiveRun, is_write_error
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
-from xcedu_crawler.extract.urls import url_key
 from xcedu_crawler.items import (
     Announcement,
     ColumnListing,
@@ -84,8 +82,6 @@ class StorePipeline:
         self.stats = crawler.stats
         self.run = run
         self.archive: Archive | None = None
-        # Columns listing a URL whose announcement is not archived yet, by URL key.
-        self.pending_columns: dict[str, set[str]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -113,8 +109,7 @@ class StorePipeline:
         elif isinstance(item, FileBatch):
             self._store_files(item)
         elif isinstance(item, ColumnListing):
-            if not self.archive.add_column(item.url, item.column):
-                self.pending_columns[url_key(item.url, ())].add(item.column)
+            self.archive.record_listing(item.url, item.column)
         elif isinstance(item, ListPageRead):
             self.archive.clear_failures([item.url])
         elif isinstance(item, Failure):
@@ -146,9 +141,5 @@ class StorePipeline:
             self._record_failure(failure)
 
     def _store(self, item: Announcement) -> None:
-        for url in (item.url, *item.aliases):
-            for column in sorted(self.pending_columns.pop(url_key(url, ()), ())):
-                if column not in item.columns:
-                    item.columns.append(column)
         outcome = self.archive.store(item)
         self.stats.inc_value(f"xcedu/{outcome}")

@@ -1,0 +1,147 @@
+"""What researchers ask of the archive: filtered selections, counts, statistics, canned queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from xcedu_crawler.archive.rows import dicts
+from xcedu_crawler.archive.schema import BM25, SEARCH_TABLE
+from xcedu_crawler.archive.search import match_expression
+
+
+def announcement_filters(
+    column: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions on announcements `a` (and their parameters) for the common filters."""
+    where, params = [], {}
+    if column:
+        where.append("EXISTS (SELECT 1 FROM json_each(a.columns) WHERE value = :column)")
+        params["column"] = column
+    if source:
+        # instr, not LIKE: a % or _ in the source asked for is text, not a wildcard.
+        where.append("instr(a.source, :source) > 0")
+        params["source"] = source
+    if since:
+        where.append("a.published_at >= :since")
+        params["since"] = since
+    if until:
+        # Inclusive of the whole day: every time that day sorts before "YYYY-MM-DD~".
+        where.append("a.published_at < :until || '~'")
+        params["until"] = until
+    return where, params
+
+
+# Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function.
+CANNED_QUERIES = {
+    "search": {
+        "title": "Search announcements (Chinese words of any length)",
+        "description": "Every announcement containing all the words, best matches first.",
+        "sql": f"""select a.published_at, a.title_tag, a.title, a.source, a.url
+from {SEARCH_TABLE} join announcements a on a.id = {SEARCH_TABLE}.rowid
+where {SEARCH_TABLE} match xcedu_match(:q)
+order by {BM25}, a.published_at desc
+limit 200""",
+    },
+    "per_month_for_term": {
+        "title": "Announcements per month for a term",
+        "sql": f"""select substr(published_at, 1, 7) as month, count(*) as announcements
+from announcements
+where id in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match xcedu_match(:term))
+group by month order by month""",
+    },
+    "with_attachments": {
+        "title": "Announcements with attachments",
+        "sql": """select a.published_at, a.title, a.url, count(*) as attachments,
+  group_concat(t.name, ' / ') as names
+from announcements a join attachments t on t.announcement_id = a.id
+group by a.id order by a.published_at desc""",
+    },
+    "recent_changes": {
+        "title": "Recent changes: edited announcements and what changed",
+        "sql": """select v.recorded_at, a.title, a.url, v.fields, a.changed_at
+from announcement_versions v join announcements a on a.id = v.announcement_id
+order by v.recorded_at desc limit 200""",
+    },
+}
+
+
+class Queries:
+    """The reading side of `Archive` for researchers and reports."""
+
+    db: Database
+
+    def columns(self, table: str) -> list[str]:
+        return [column.name for column in self.db[table].columns]
+
+    def select(self, table: str = "announcements", query: str | None = None, **filters: Any):
+        """Rows of announcements (or of their attachments) in date order, filtered; a generator.
+
+        Filters: column (a column name), source (a substring), since and until (ISO dates,
+        inclusive), and QUERY (search terms, as for `search`).
+        """
+        sql, params = self._select_sql(table, query, filters)
+        yield from dicts(self.db.execute(sql, params))
+
+    def count(self, table: str = "announcements", query: str | None = None, **filters: Any) -> int:
+        sql, params = self._select_sql(table, query, filters)
+        return self.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+    def _select_sql(self, table: str, query: str | None, filters: dict[str, Any]) -> tuple[str, dict]:
+        where, params = announcement_filters(**filters)
+        if query:
+            where.append(f"a.id IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match)")
+            params["match"] = match_expression(query)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        if table == "announcements":
+            return f"SELECT a.* FROM announcements a {clause} ORDER BY a.published_at, a.id", params
+        if table == "attachments":
+            return (f"SELECT t.* FROM attachments t JOIN announcements a ON a.id = t.announcement_id "
+                    f"{clause} ORDER BY a.published_at, a.id, t.url"), params
+        raise ValueError(f"cannot select from {table!r}")
+
+    def counts(self) -> dict[str, Any]:
+        """How many announcements: in all, gone from the site, per kind and per column."""
+        db = self.db
+        return {
+            "total": db.execute("SELECT count(*) FROM announcements").fetchone()[0],
+            "gone": db.execute("SELECT count(*) FROM announcements WHERE gone_at IS NOT NULL").fetchone()[0],
+            "kinds": dict(db.execute("SELECT kind, count(*) FROM announcements GROUP BY kind")),
+            "columns": dict(db.execute(
+                "SELECT c.value, count(*) FROM announcements a, json_each(a.columns) c "
+                "GROUP BY 1 ORDER BY 1")),
+            "attachments": db.execute("SELECT count(*) FROM attachments").fetchone()[0],
+        }
+
+    def newest(self, limit: int = 10, **where: Any) -> list[dict[str, Any]]:
+        """The newest announcements, optionally only those whose columns equal WHERE's values."""
+        clause = " AND ".join(f"[{column}] = ?" for column in where) or None
+        return list(self.db["announcements"].rows_where(
+            clause, list(where.values()), order_by="published_at desc", limit=limit))
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per column per month, top sources, and the first and last dates."""
+        db = self.db
+        per_month = [
+            {"column": column, "month": month, "count": count}
+            for column, month, count in db.execute(
+                "SELECT c.value, substr(a.published_at, 1, 7) AS month, count(*) "
+                "FROM announcements a, json_each(a.columns) c GROUP BY 1, 2 ORDER BY 2, 1"
+            )
+        ]
+        sources = [
+            {"source": source, "count": count}
+            for source, count in db.execute(
+                "SELECT source, count(*) FROM announcements WHERE source IS NOT NULL "
+                "GROUP BY source ORDER BY 2 DESC, 1 LIMIT 10"
+            )
+        ]
+        first, last, total = db.execute(
+            "SELECT min(published_at), max(published_at), count(*) FROM announcements"
+        ).fetchone()
+        return {"total": total, "first": first, "last": last, "per_month": per_month,
+                "top_sources": sources}
