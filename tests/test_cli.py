@@ -16,7 +16,8 @@ def python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
 
-def loaded_after(argv: list[str], *prefixes: str, block: str | None = None) -> subprocess.CompletedProcess:
+def loaded_after(argv: list[str], *prefixes: str,
+                 block: str | None = None) -> subprocess.CompletedProcess:
     """Runs `xcedu ARGV` in a fresh interpreter (with BLOCK made unimportable), then prints
     the loaded modules whose names start with one of PREFIXES."""
     blocking = f"sys.modules[{block!r}] = None; " if block else ""

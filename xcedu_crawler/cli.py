@@ -18,18 +18,20 @@ SUBCOMMANDS = {
     "stats": ("stats:stats", "counts per column per month, top sources, date range"),
     "reindex": ("reindex:reindex", "rebuild the full-text search index"),
     "reparse": ("reparse:reparse", "rebuild announcements from the kept raw pages, no network"),
-    "export-warc": ("export_warc:export_warc_command", "write the kept pages and files as a WARC file"),
+    "export-warc": ("export_warc:export_warc_command",
+                    "write the kept pages and files as a WARC file"),
     "serve": ("serve:serve", "browse and search the archive in Datasette (the browse extra)"),
     "crawl": ("crawl:crawl", "crawl into the archive: lock, log, summary, exit code (for cron)"),
     "status": ("status:status", "the last runs, open failures and health warnings"),
-    "probe": ("probe:probe_command", "what discovery sees on a new site's list page; a draft profile"),
+    "probe": ("probe:probe_command",
+              "what discovery sees on a new site's list page; a draft profile"),
     "check": ("check:check", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
 }
 
 
 class LazyGroup(click.Group):
-    """A group that lists its subcommands from SUBCOMMANDS and imports one only when asked for it."""
+    """A group that lists its subcommands from SUBCOMMANDS and imports one only when asked."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(SUBCOMMANDS)
@@ -44,7 +46,8 @@ class LazyGroup(click.Group):
             if exc.name != "datasette":
                 raise
             # Datasette, for `serve`, is an optional extra; the other subcommands work without it.
-            click.echo(f"xcedu {name}: Datasette is not installed: pip install -e '.[browse]'", err=True)
+            click.echo(f"xcedu {name}: Datasette is not installed: pip install -e '.[browse]'",
+                       err=True)
             ctx.exit(1)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

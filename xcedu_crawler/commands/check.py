@@ -12,6 +12,7 @@ from xcedu_crawler.commands.common import (
     EXIT_STATUS_HELP,
     db_option,
     files_dir_beside,
+    files_dir_option,
     open_archive,
     subcommand,
 )
@@ -66,7 +67,7 @@ def partial_downloads(files_dir: Path) -> list[Path]:
     exit_status=f"{EXIT_STATUS_HELP}, {EXIT_PROBLEMS} problems found (repaired or not)",
 )
 @db_option
-@click.option("--files-dir", help="where the files are (default: files/ beside the archive)")
+@files_dir_option
 @click.option("--repair", is_flag=True,
               help="forget missing and damaged files, so that the next crawl downloads them "
                    "again, and delete unfinished downloads")

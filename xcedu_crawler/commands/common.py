@@ -53,7 +53,8 @@ class Subcommand(click.Command):
             # Damage found only while reading (a malformed page), or a disk that fills up.
             return fail(ctx, f"{ctx.params.get('db') or 'the archive'}: {exc}", EXIT_UNUSABLE)
         except BrokenPipeError:
-            # The reader stopped early (`| head`): not an error; keep Python from complaining at exit.
+            # The reader stopped early (`| head`): not an error; keep Python from complaining
+            # at exit.
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
             return 0
 
@@ -83,8 +84,12 @@ def files_dir_beside(db_path: str | Path) -> Path:
 
 def db_option(command):
     # A callable default: $XCEDU_DB is read when the command runs, not when it is imported.
-    return click.option("--db", default=default_db_path,
+    return click.option("--db", type=click.Path(), default=default_db_path,
                         help="the archive (default: $XCEDU_DB, else data/xcedu.db)")(command)
+
+
+files_dir_option = click.option("--files-dir", type=click.Path(),
+                                help="where the files are (default: files/ beside the archive)")
 
 
 class IsoDate(click.ParamType):
@@ -103,8 +108,10 @@ def filter_options(command):
     for option in reversed([
         click.option("--column", help="only announcements listed under this column (栏目)"),
         click.option("--source", help="only announcements whose source contains this text"),
-        click.option("--since", type=IsoDate(), help="published on or after this date (YYYY-MM-DD)"),
-        click.option("--until", type=IsoDate(), help="published on or before this date (YYYY-MM-DD)"),
+        click.option("--since", type=IsoDate(),
+                     help="published on or after this date (YYYY-MM-DD)"),
+        click.option("--until", type=IsoDate(),
+                     help="published on or before this date (YYYY-MM-DD)"),
     ]):
         command = option(command)
     return command

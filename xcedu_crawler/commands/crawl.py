@@ -10,7 +10,12 @@ from pathlib import Path
 import click
 
 from xcedu_crawler.archive import Archive, check_archive_usable
-from xcedu_crawler.commands.common import CommandError, default_db_path, files_dir_beside, subcommand
+from xcedu_crawler.commands.common import (
+    CommandError,
+    default_db_path,
+    files_dir_beside,
+    subcommand,
+)
 from xcedu_crawler.crawl.process import run_crawl
 from xcedu_crawler.crawl.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
 
@@ -31,7 +36,8 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
     return log_dir / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
 
 
-def name_value_pairs(ctx: click.Context, param: click.Parameter, pairs: tuple[str, ...]) -> dict[str, str]:
+def name_value_pairs(ctx: click.Context, param: click.Parameter,
+                     pairs: tuple[str, ...]) -> dict[str, str]:
     """A click callback: repeated NAME=VALUE options as a dict."""
     parsed = {}
     for pair in pairs:
@@ -57,12 +63,14 @@ def last_line(log_file: Path) -> str:
     exit_status=f"exit status: 0 ok, 1 failed (or the archive cannot be used), 2 a bad option, "
     f"3 partial, 4 blocked, {EXIT_LOCKED} another run is going",
 )
-@click.option("--db", help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+@click.option("--db", type=click.Path(),
+              help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
 @click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE", callback=name_value_pairs,
               help="spider argument, as for scrapy crawl (start_urls=..., full=1)")
 @click.option("-s", "overrides", multiple=True, metavar="NAME=VALUE", callback=name_value_pairs,
               help="Scrapy setting, as for scrapy crawl")
-@click.option("--log-dir", help="where run logs go (default: logs/ beside the archive)")
+@click.option("--log-dir", type=click.Path(),
+              help="where run logs go (default: logs/ beside the archive)")
 @click.option("--keep-logs", type=click.IntRange(min=1), default=DEFAULT_KEEP_LOGS,
               help=f"how many run logs to keep (default {DEFAULT_KEEP_LOGS})")
 @click.option("--log-level", default="INFO", help="log file level (default INFO)")

@@ -37,7 +37,7 @@ def summary(archive: Archive) -> str:
     "separate demo archive and print what was archived. No network needed.",
     "xcedu demo --db /tmp/demo/demo.db",
 )
-@click.option("--db", default=DEFAULT_DEMO_DB,
+@click.option("--db", type=click.Path(), default=DEFAULT_DEMO_DB,
               help=f"demo archive (default {DEFAULT_DEMO_DB}), replaced; its files go "
               "to files/ beside it")
 @click.option("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")

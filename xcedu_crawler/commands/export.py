@@ -31,9 +31,11 @@ PROGRESS_EVERY = 500
 @db_option
 @filter_options
 @click.option("--query", help="only announcements matching these search words")
-@click.option("--table", type=click.Choice(["announcements", "attachments"]), default="announcements")
+@click.option("--table", type=click.Choice(["announcements", "attachments"]),
+              default="announcements")
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json"]), default="csv")
-@click.option("--output", "-o", help="file to write, in a folder that exists (default: stdout); "
+@click.option("--output", "-o", type=click.Path(),
+              help="file to write, in a folder that exists (default: stdout); "
               "replaced only once the export is complete")
 def export(db: str, table: str, fmt: str, output: str | None, **filters: str | None) -> None:
     with open_archive(db) as archive:

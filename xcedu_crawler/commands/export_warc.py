@@ -15,6 +15,7 @@ from xcedu_crawler.commands.common import (
     CommandError,
     db_option,
     files_dir_beside,
+    files_dir_option,
     open_archive,
     replacing,
     subcommand,
@@ -68,9 +69,9 @@ def export_warc(archive: Archive, files_dir: Path, target: Path) -> int:
     "export is complete.",
     "xcedu export-warc bureau-2022.warc.gz --db data/xcedu.db",
 )
-@click.argument("file")
+@click.argument("file", type=click.Path())
 @db_option
-@click.option("--files-dir", help="where the files are (default: files/ beside the archive)")
+@files_dir_option
 def export_warc_command(file: str, db: str, files_dir: str | None) -> None:
     files = Path(files_dir) if files_dir else files_dir_beside(db)
     with open_archive(db) as archive:

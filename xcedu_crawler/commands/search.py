@@ -1,4 +1,4 @@
-"""`xcedu search`: announcements holding every word of a query, best matches first, with a snippet."""
+"""`xcedu search`: announcements holding every word of a query, best first, with a snippet."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
 @filter_options
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20,
               help=f"at most this many results, 1 to {MAX_LIMIT} (default 20)")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              default="table")
 def search(query: str, db: str, limit: int, fmt: str, **filters: str | None) -> None:
     terms = query_terms(query)
     with open_archive(db) as archive:

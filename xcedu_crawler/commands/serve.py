@@ -1,4 +1,4 @@
-"""`xcedu serve`: the archive in Datasette, with its metadata and the Chinese search (the browse extra)."""
+"""`xcedu serve`: the archive in Datasette, with its metadata and Chinese search (browse extra)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from xcedu_crawler.commands.common import db_option, format_table, open_archive, subcommand, write_rows
+from xcedu_crawler.commands.common import (
+    db_option,
+    format_table,
+    open_archive,
+    subcommand,
+    write_rows,
+)
 
 
 @subcommand(
@@ -24,7 +30,8 @@ def stats(db: str, fmt: str) -> None:
     if fmt == "json":
         write_rows([counts], "json", sys.stdout, list(counts))
         return
-    print(f"{counts['total']} announcements, published {counts['first'] or '?'} … {counts['last'] or '?'}\n")
+    print(f"{counts['total']} announcements, "
+          f"published {counts['first'] or '?'} … {counts['last'] or '?'}\n")
     print(format_table(per_month_table(counts["per_month"]), ["month", *column_names(counts)]))
     print("Top sources:")
     print(format_table(counts["top_sources"], ["source", "count"]))
