@@ -10,8 +10,8 @@ from scrapy.utils.defer import deferred_f_from_coro_f
 
 from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
+from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands import status
 from xcedu_crawler.extract.sites import FILE_EXTENSIONS
 from xcedu_crawler.extract.urls import file_extension
 
@@ -174,7 +174,7 @@ async def test_a_changed_template_marks_the_run_partial_naming_field_and_column(
     assert run["status"] == "partial"
     assert warning in run["reason"]
     assert any(name in run["reason"] for _, name in site.columns)
-    assert status.main(["--db", str(db_path)]) == 0
+    assert cli.main(["status", "--db", str(db_path)]) == 0
     shown = capsys.readouterr().out
     assert f"run {run['id']} partial: " in shown and warning in shown
     assert "http_404" in shown

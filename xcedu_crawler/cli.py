@@ -1,69 +1,87 @@
-"""The `xcedu` command: one entry point whose subcommands are thin calls into the project."""
+"""The `xcedu` command: a click group whose subcommands are imported only when they run."""
 
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-from importlib.metadata import version
 
-# Each subcommand as "module:function", imported when it runs: the research commands then
-# start without loading Scrapy, and `serve` can say that Datasette is missing.
+import click
+
+from xcedu_crawler.commands.common import EXIT_USAGE
+
+# Each subcommand as "module:attribute" and its summary, imported only to run it or show its
+# --help: the research commands then start without loading Scrapy, `serve` can say that
+# Datasette is missing, and `xcedu --help` imports none of them.
 SUBCOMMANDS = {
-    "search": ("commands.research:search_main", "find announcements (Chinese words of any length)"),
-    "export": ("commands.research:export_main", "export announcements or attachments as CSV or JSON"),
-    "stats": ("commands.research:stats_main", "counts per column per month, top sources, date range"),
-    "reindex": ("commands.research:reindex_main", "rebuild the full-text search index"),
-    "reparse": ("commands.reparse:main", "rebuild announcements from the kept raw pages, no network"),
-    "export-warc": ("commands.export_warc:main", "write the kept pages and files as a WARC file"),
-    "serve": ("browse:serve_main", "browse and search the archive in Datasette (the browse extra)"),
-    "crawl": ("commands.crawl:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
-    "status": ("commands.status:main", "the last runs, open failures and health warnings"),
-    "probe": ("commands.probe:main", "what discovery sees on a new site's list page; a draft profile"),
-    "check": ("commands.check:main", "verify the archive's integrity and every stored file (--repair)"),
-    "demo": ("commands.demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),
+    "search": ("search:search", "find announcements (Chinese words of any length)"),
+    "export": ("export:export", "export announcements or attachments as CSV or JSON"),
+    "stats": ("stats:stats", "counts per column per month, top sources, date range"),
+    "reindex": ("reindex:reindex", "rebuild the full-text search index"),
+    "reparse": ("reparse:reparse", "rebuild announcements from the kept raw pages, no network"),
+    "export-warc": ("export_warc:export_warc_command",
+                    "write the kept pages and files as a WARC file"),
+    "serve": ("serve:serve", "browse and search the archive in Datasette (the browse extra)"),
+    "crawl": ("crawl:crawl", "crawl into the archive: lock, log, summary, exit code (for cron)"),
+    "status": ("status:status", "the last runs, open failures and health warnings"),
+    "probe": ("probe:probe_command",
+              "what discovery sees on a new site's list page; a draft profile"),
+    "check": ("check:check", "verify the archive's integrity and every stored file (--repair)"),
+    "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
 }
 
 
-def subcommand(name: str):
-    module, function = SUBCOMMANDS[name][0].split(":")
-    return getattr(importlib.import_module(f"xcedu_crawler.{module}"), function)
+class LazyGroup(click.Group):
+    """A group that lists its subcommands from SUBCOMMANDS and imports one only when asked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in SUBCOMMANDS:
+            return None
+        module, attribute = SUBCOMMANDS[name][0].split(":")
+        try:
+            return getattr(importlib.import_module(f"xcedu_crawler.commands.{module}"), attribute)
+        except ModuleNotFoundError as exc:
+            if exc.name != "datasette":
+                raise
+            # Datasette, for `serve`, is an optional extra; the other subcommands work without it.
+            click.echo(f"xcedu {name}: Datasette is not installed: pip install -e '.[browse]'",
+                       err=True)
+            ctx.exit(1)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in SUBCOMMANDS.items()])
 
 
-def usage() -> str:
-    lines = ["usage: xcedu SUBCOMMAND [options]   (xcedu SUBCOMMAND --help for each; xcedu --version)", ""]
-    lines += [f"  {name:10} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
-    return "\n".join(lines)
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="xcedu COMMAND --help shows each command's options and an example.")
+@click.version_option(package_name="xcedu-crawler", message="xcedu-crawler %(version)s")
+@click.pass_context
+def xcedu(ctx: click.Context) -> None:
+    """A deduplicated SQLite archive of a Chinese education bureau's announcements."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in {"-h", "--help"}:
-        print(usage())
-        return 0
-    if argv[0] == "--version":
-        print(f"xcedu-crawler {version('xcedu-crawler')}")
-        return 0
-    name, *rest = argv
-    if name not in SUBCOMMANDS:
-        print(f"xcedu: unknown subcommand {name!r}\n\n{usage()}", file=sys.stderr)
-        return 2
+    """Run the command line on ARGV (sys.argv by default) and return its exit code.
+
+    A usage error is one line naming the subcommand, exit 2, as every other expected failure
+    is one line (see commands.common.Subcommand); an unexpected exception keeps its traceback.
+    """
     try:
-        run = subcommand(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != "datasette":
-            raise
-        # Datasette, for `serve`, is an optional extra; the other subcommands work without it.
-        message = "xcedu serve: Datasette is not installed: pip install -e '.[browse]'"
-        print(message, file=sys.stderr)
+        return xcedu.main(argv, prog_name="xcedu", standalone_mode=False) or 0
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "xcedu"
+        click.echo(f"{command}: {exc.format_message()} (see {command} --help)", err=True)
+        return EXIT_USAGE
+    except click.Abort:  # Ctrl-C, which click turns into Abort: as click itself reports it
+        click.echo("Aborted!", err=True)
         return 1
-    try:
-        return run(rest)
-    except BrokenPipeError:
-        # The reader stopped early (`| head`): not an error; keep Python from complaining at exit.
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
+
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commands.common import (
     EXIT_STATUS_HELP,
-    add_db_option,
+    db_option,
     files_dir_beside,
+    files_dir_option,
     open_archive,
-    parser,
-    run_command,
+    subcommand,
 )
 from xcedu_crawler.crawl.files import PARTIAL_SUFFIX, file_matches
 
@@ -56,39 +58,35 @@ def partial_downloads(files_dir: Path) -> list[Path]:
     return sorted(files_dir.rglob(f".*{PARTIAL_SUFFIX}")) if files_dir.is_dir() else []
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "check",
-        "Verify the archive: SQLite's integrity and foreign-key checks, runs left `running`, and "
-        "every stored file read back against the size and SHA-256 it was stored with. Prints one "
-        f"line per problem. {EXIT_STATUS_HELP}, {EXIT_PROBLEMS} problems found (repaired or not).",
-        "xcedu check --db data/xcedu.db --repair",
-    )
-    add_db_option(command)
-    command.add_argument("--files-dir", help="where the files are (default: files/ beside the archive)")
-    command.add_argument("--repair", action="store_true",
-                         help="forget missing and damaged files, so that the next crawl downloads them "
-                              "again, and delete unfinished downloads")
-    args = command.parse_args(argv)
-    return run_command("check", _check, args)
-
-
-def _check(args) -> int:
-    files_dir = Path(args.files_dir) if args.files_dir else files_dir_beside(args.db)
-    with open_archive(args.db, writing=args.repair) as archive:
+@subcommand(
+    "check",
+    "Verify the archive: SQLite's integrity and foreign-key checks, runs left `running`, and "
+    "every stored file read back against the size and SHA-256 it was stored with. Prints one "
+    "line per problem.",
+    "xcedu check --db data/xcedu.db --repair",
+    exit_status=f"{EXIT_STATUS_HELP}, {EXIT_PROBLEMS} problems found (repaired or not)",
+)
+@db_option
+@files_dir_option
+@click.option("--repair", is_flag=True,
+              help="forget missing and damaged files, so that the next crawl downloads them "
+                   "again, and delete unfinished downloads")
+def check(db: str, files_dir: str | None, repair: bool) -> int:
+    files = Path(files_dir) if files_dir else files_dir_beside(db)
+    with open_archive(db, writing=repair) as archive:
         problems = list(database_problems(archive))
-        verified, bad_files, bad_paths = file_problems(archive, files_dir)
-        partials = partial_downloads(files_dir)
+        verified, bad_files, bad_paths = file_problems(archive, files)
+        partials = partial_downloads(files)
         problems += bad_files
         problems += [f"unfinished download left by a killed run: {partial}" for partial in partials]
         for problem in problems:
             print(problem)
-        if args.repair:
+        if repair:
             forgotten = archive.forget_files(bad_paths) if bad_paths else 0
             for partial in partials:
                 partial.unlink()
             print(f"repaired: {forgotten} file(s) to download again at the next crawl, "
                   f"{len(partials)} unfinished download(s) deleted")
-    print(f"{args.db}: {'ok' if not problems else f'{len(problems)} problem(s)'}; "
-          f"{verified} stored file(s) verified in {files_dir}")
+    print(f"{db}: {'ok' if not problems else f'{len(problems)} problem(s)'}; "
+          f"{verified} stored file(s) verified in {files}")
     return EXIT_PROBLEMS if problems else 0

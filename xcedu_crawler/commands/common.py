@@ -1,8 +1,7 @@
-"""What every xcedu subcommand shares: its argument parser, the archive it opens, output formats."""
+"""What the xcedu subcommands share: the command class, options, archive opening, output formats."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import os
@@ -13,7 +12,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any
+
+import click
 
 from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable
@@ -21,7 +22,7 @@ from xcedu_crawler.archive.schema import JSON_COLUMNS
 from xcedu_crawler.archive.search import QueryError
 
 EXIT_UNUSABLE = 1  # the archive, or a file to read or write, cannot be used
-EXIT_USAGE = 2  # a bad option or query (argparse's own code)
+EXIT_USAGE = 2  # a bad option or query (click's own code)
 EXIT_STATUS_HELP = (f"exit status: 0 done, {EXIT_UNUSABLE} the archive or a file cannot be used, "
                     f"{EXIT_USAGE} a bad option or query")
 # A search or a table has no use for more rows than this; a larger --limit is a typo.
@@ -32,18 +33,37 @@ class CommandError(Exception):
     """An unusable archive, an unwritable file: one clear line, a non-zero exit, no traceback."""
 
 
-class CommandParser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+class Subcommand(click.Command):
+    """An xcedu subcommand: an expected failure is one line on stderr and an exit code; any
+    other exception is a bug, and its traceback is shown."""
+
+    def invoke(self, ctx: click.Context) -> int:
+        try:
+            return super().invoke(ctx) or 0
+        except QueryError as exc:
+            return fail(ctx, str(exc), EXIT_USAGE)
+        except CommandError as exc:
+            return fail(ctx, str(exc), EXIT_UNUSABLE)
+        except sqlite3.Error as exc:
+            # Damage found only while reading (a malformed page), or a disk that fills up.
+            return fail(ctx, f"{ctx.params.get('db') or 'the archive'}: {exc}", EXIT_UNUSABLE)
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): not an error; keep Python from complaining
+            # at exit.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            return 0
 
 
-def parser(name: str, description: str, example: str) -> CommandParser:
-    return CommandParser(
-        prog=f"xcedu {name}",
-        description=description,
-        epilog=f"example: {example}\n\n{EXIT_STATUS_HELP}",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def fail(ctx: click.Context, message: str, code: int) -> int:
+    click.echo(f"{ctx.command_path}: {message}", err=True)
+    return code
+
+
+def subcommand(name: str, description: str, example: str, exit_status: str = EXIT_STATUS_HELP):
+    """The decorator of an xcedu subcommand: its --help ends with an example and the exit codes."""
+    # \b keeps click from rewrapping the example into a command line nobody can paste.
+    return click.command(name, cls=Subcommand, help=description,
+                         epilog=f"\b\nexample: {example}\n\n{exit_status}")
 
 
 def default_db_path() -> str:
@@ -57,41 +77,39 @@ def files_dir_beside(db_path: str | Path) -> Path:
     return Path(db_path).parent / "files"
 
 
-def add_db_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--db", default=default_db_path(),
-                         help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+def db_option(command):
+    # A callable default: $XCEDU_DB is read when the command runs, not when it is imported.
+    return click.option("--db", type=click.Path(), default=default_db_path,
+                        help="the archive (default: $XCEDU_DB, else data/xcedu.db)")(command)
 
 
-def iso_date(text: str) -> str:
-    """An argparse type: a calendar date written YYYY-MM-DD."""
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+files_dir_option = click.option("--files-dir", type=click.Path(),
+                                help="where the files are (default: files/ beside the archive)")
 
 
-def count_from_1_to(highest: int):
-    """An argparse type: a whole number from 1 to HIGHEST."""
-    def count(text: str) -> int:
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, given on as that text."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: str, param, ctx) -> str:
         try:
-            value = int(text)
+            return date.fromisoformat(value).isoformat()
         except ValueError:
-            value = 0
-        if not 1 <= value <= highest:
-            raise argparse.ArgumentTypeError(f"not a whole number from 1 to {highest}: {text!r}")
-        return value
-    return count
+            self.fail(f"not a date (YYYY-MM-DD): {value!r}", param, ctx)
 
 
-def add_filter_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--column", help="only announcements listed under this column (栏目)")
-    command.add_argument("--source", help="only announcements whose source contains this text")
-    command.add_argument("--since", type=iso_date, help="published on or after this date (YYYY-MM-DD)")
-    command.add_argument("--until", type=iso_date, help="published on or before this date (YYYY-MM-DD)")
-
-
-def filters_of(args: argparse.Namespace) -> dict[str, Any]:
-    return {"column": args.column, "source": args.source, "since": args.since, "until": args.until}
+def filter_options(command):
+    for option in reversed([
+        click.option("--column", help="only announcements listed under this column (栏目)"),
+        click.option("--source", help="only announcements whose source contains this text"),
+        click.option("--since", type=IsoDate(),
+                     help="published on or after this date (YYYY-MM-DD)"),
+        click.option("--until", type=IsoDate(),
+                     help="published on or before this date (YYYY-MM-DD)"),
+    ]):
+        command = option(command)
+    return command
 
 
 @contextmanager
@@ -134,22 +152,6 @@ def replacing(target: Path, mode: str = "w") -> Iterator[IO]:
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def run_command(name: str, body, args: argparse.Namespace) -> int:
-    """Run BODY(args); an unusable archive or file, or a bad query, becomes one line on stderr."""
-    try:
-        return body(args) or 0
-    except QueryError as exc:
-        print(f"xcedu {name}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CommandError as exc:
-        print(f"xcedu {name}: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except sqlite3.Error as exc:
-        # Damage found only while reading (a malformed page), or a disk that fills up.
-        print(f"xcedu {name}: {getattr(args, 'db', 'the archive')}: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
 
 
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:

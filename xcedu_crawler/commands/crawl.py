@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import click
+
 from xcedu_crawler.archive import Archive, check_archive_usable
-from xcedu_crawler.commands.common import default_db_path, files_dir_beside
+from xcedu_crawler.commands.common import (
+    CommandError,
+    default_db_path,
+    files_dir_beside,
+    subcommand,
+)
 from xcedu_crawler.crawl.process import run_crawl
 from xcedu_crawler.crawl.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
 
@@ -30,12 +36,14 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
     return log_dir / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
 
 
-def parse_pairs(pairs: list[str], option: str, parser: argparse.ArgumentParser) -> dict[str, str]:
+def name_value_pairs(ctx: click.Context, param: click.Parameter,
+                     pairs: tuple[str, ...]) -> dict[str, str]:
+    """A click callback: repeated NAME=VALUE options as a dict."""
     parsed = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
-            parser.error(f"{option} takes NAME=VALUE, not {pair!r}")
+            raise click.UsageError(f"{param.opts[0]} takes NAME=VALUE, not {pair!r}", ctx)
         parsed[name] = value
     return parsed
 
@@ -46,37 +54,35 @@ def last_line(log_file: Path) -> str:
     return lines[-1] if lines else "no log written"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="xcedu crawl",
-        description="Crawl the bureau's site into the archive, for cron and systemd: one run at a "
-        "time per archive, a log file per run, a one-line summary, and an exit code: 0 ok, "
-        f"1 failed, 3 partial, 4 blocked, {EXIT_LOCKED} another run is going.",
-        epilog="example: xcedu crawl --db data/xcedu.db -a full=1 -s DOWNLOAD_DELAY=2",
-    )
-    parser.add_argument("--db", help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
-    parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE",
-                        help="spider argument, as for scrapy crawl (start_urls=..., full=1)")
-    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE",
-                        help="Scrapy setting, as for scrapy crawl")
-    parser.add_argument("--log-dir", help="where run logs go (default: logs/ beside the archive)")
-    parser.add_argument("--keep-logs", type=int, default=DEFAULT_KEEP_LOGS,
-                        help=f"how many run logs to keep (default {DEFAULT_KEEP_LOGS})")
-    parser.add_argument("--log-level", default="INFO", help="log file level (default INFO)")
-    args = parser.parse_args(argv)
-    if args.keep_logs < 1:
-        parser.error("--keep-logs must be at least 1")
-    spider_args = parse_pairs(args.spider_args, "-a", parser)
-    overrides = parse_pairs(args.settings, "-s", parser)
-
-    db_path = archive_path(args.db, overrides)
+@subcommand(
+    "crawl",
+    "Crawl the bureau's site into the archive, for cron and systemd: one run at a "
+    "time per archive, a log file per run, a one-line summary, and an exit code saying how "
+    "the run went.",
+    "xcedu crawl --db data/xcedu.db -a full=1 -s DOWNLOAD_DELAY=2",
+    exit_status=f"exit status: 0 ok, 1 failed (or the archive cannot be used), 2 a bad option, "
+    f"3 partial, 4 blocked, {EXIT_LOCKED} another run is going",
+)
+@click.option("--db", type=click.Path(),
+              help="the archive (default: $XCEDU_DB, else data/xcedu.db)")
+@click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE", callback=name_value_pairs,
+              help="spider argument, as for scrapy crawl (start_urls=..., full=1)")
+@click.option("-s", "overrides", multiple=True, metavar="NAME=VALUE", callback=name_value_pairs,
+              help="Scrapy setting, as for scrapy crawl")
+@click.option("--log-dir", type=click.Path(),
+              help="where run logs go (default: logs/ beside the archive)")
+@click.option("--keep-logs", type=click.IntRange(min=1), default=DEFAULT_KEEP_LOGS,
+              help=f"how many run logs to keep (default {DEFAULT_KEEP_LOGS})")
+@click.option("--log-level", default="INFO", help="log file level (default INFO)")
+def crawl(db: str | None, spider_args: dict[str, str], overrides: dict[str, str],
+          log_dir: str | None, keep_logs: int, log_level: str) -> int:
+    db_path = archive_path(db, overrides)
     if reason := check_archive_usable(db_path):
-        print(f"xcedu crawl: {reason}", file=sys.stderr)
-        return 1
-    log_file = new_log_file(Path(args.log_dir or db_path.parent / "logs"), args.keep_logs)
+        raise CommandError(reason)
+    log_file = new_log_file(Path(log_dir or db_path.parent / "logs"), keep_logs)
     outcome = run_crawl(
         {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
-         "LOG_FILE": str(log_file), "LOG_LEVEL": args.log_level},
+         "LOG_FILE": str(log_file), "LOG_LEVEL": log_level},
         **spider_args,
     )
     if outcome is None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 from xcedu_replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import files_dir_beside, parser
+from xcedu_crawler.commands.common import files_dir_beside, subcommand
 from xcedu_crawler.commands.status import report
 from xcedu_crawler.crawl.process import run_crawl
 
@@ -30,20 +31,18 @@ def summary(archive: Archive) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "demo",
-        "Serve the bundled replica of the bureau's site on 127.0.0.1, crawl it into a "
-        "separate demo archive and print what was archived. No network needed.",
-        "xcedu demo --db /tmp/demo/demo.db",
-    )
-    command.add_argument("--db", default=DEFAULT_DEMO_DB,
-                         help=f"demo archive (default {DEFAULT_DEMO_DB}), replaced; its files go "
-                         "to files/ beside it")
-    command.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
-    args = command.parse_args(argv)
-
-    db_path = Path(args.db)
+@subcommand(
+    "demo",
+    "Serve the bundled replica of the bureau's site on 127.0.0.1, crawl it into a "
+    "separate demo archive and print what was archived. No network needed.",
+    "xcedu demo --db /tmp/demo/demo.db",
+)
+@click.option("--db", type=click.Path(), default=DEFAULT_DEMO_DB,
+              help=f"demo archive (default {DEFAULT_DEMO_DB}), replaced; its files go "
+              "to files/ beside it")
+@click.option("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+def demo(db: str, log_level: str) -> None:
+    db_path = Path(db)
     for stale in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
         stale.unlink(missing_ok=True)
     with ReplicaServer(build_site()) as server:
@@ -56,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 # archive's files/.
                 "XCEDU_FILES_DIR": str(files_dir_beside(db_path)),
                 **LOOPBACK_CRAWL_SETTINGS,
-                "LOG_LEVEL": args.log_level,
+                "LOG_LEVEL": log_level,
             }
         )
     with Archive.open(db_path) as archive:
@@ -70,8 +69,4 @@ def main(argv: list[str] | None = None) -> int:
             record["paragraphs"] = f"{len(json.loads(sample['paragraphs']))} paragraphs"
             print("\nOne record:\n" + json.dumps(record, ensure_ascii=False, indent=2))
         print(f"\nTry: xcedu search 双减 --db {db_path}   ·   xcedu stats --db {db_path}")
-    return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

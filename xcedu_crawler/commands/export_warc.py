@@ -6,18 +6,19 @@ from http.client import responses as reason_phrases
 from io import BytesIO
 from pathlib import Path
 
+import click
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commands.common import (
     CommandError,
-    add_db_option,
+    db_option,
     files_dir_beside,
+    files_dir_option,
     open_archive,
-    parser,
     replacing,
-    run_command,
+    subcommand,
 )
 
 # Headers that described the bytes on the wire, not the decoded body that was kept.
@@ -60,29 +61,25 @@ def export_warc(archive: Archive, files_dir: Path, target: Path) -> int:
     return count
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "export-warc",
-        "Write the raw pages and the downloaded files kept by the archive as a gzipped WARC "
-        "file (readable by warcio, pywb and other web-archive tools).",
-        "xcedu export-warc bureau-2022.warc.gz --db data/xcedu.db",
-    )
-    command.add_argument("file", help="the .warc.gz file to write, in a folder that exists; "
-                         "replaced only once the export is complete")
-    add_db_option(command)
-    command.add_argument("--files-dir", help="where the files are (default: files/ beside the archive)")
-    args = command.parse_args(argv)
-    return run_command("export-warc", _export, args)
-
-
-def _export(args) -> None:
-    files_dir = Path(args.files_dir) if args.files_dir else files_dir_beside(args.db)
-    with open_archive(args.db) as archive:
+@subcommand(
+    "export-warc",
+    "Write the raw pages and the downloaded files kept by the archive as a gzipped WARC "
+    "file (readable by warcio, pywb and other web-archive tools).\n\n"
+    "FILE: the .warc.gz file to write, in a folder that exists; replaced only once the "
+    "export is complete.",
+    "xcedu export-warc bureau-2022.warc.gz --db data/xcedu.db",
+)
+@click.argument("file", type=click.Path())
+@db_option
+@files_dir_option
+def export_warc_command(file: str, db: str, files_dir: str | None) -> None:
+    files = Path(files_dir) if files_dir else files_dir_beside(db)
+    with open_archive(db) as archive:
         try:
-            count = export_warc(archive, files_dir, Path(args.file))
+            count = export_warc(archive, files, Path(file))
         except FileNotFoundError as exc:
             raise CommandError(f"cannot export: a stored file is missing: {exc.filename} "
-                               f"(the files folder is {files_dir}; --files-dir names another)") from exc
+                               f"(the files folder is {files}; --files-dir names another)") from exc
         except OSError as exc:
-            raise CommandError(f"cannot export: {exc.strerror}: {exc.filename or args.file}") from exc
-    print(f"wrote {count} WARC records to {args.file}")
+            raise CommandError(f"cannot export: {exc.strerror}: {exc.filename or file}") from exc
+    print(f"wrote {count} WARC records to {file}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -10,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import click
 from scrapy.http import HtmlResponse
 
 from xcedu_crawler import settings
-from xcedu_crawler.commands.common import CommandError, parser, run_command
+from xcedu_crawler.commands.common import CommandError, subcommand
 from xcedu_crawler.extract.detail_page import DetailPage
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.list_page import ListPage, NextPage
@@ -162,31 +162,25 @@ def probe(url: str, saved: Path | None, name: str | None, out: Path | None) -> l
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "probe",
-        "Show what discovery sees on a column list page (or a saved page): the column name, the "
-        "entries, the pager and the next two list pages, and one article's fields with the rule "
-        f"behind each. Obeys robots.txt and fetches at most {MAX_FETCHES} pages. With --name, "
-        "writes a draft site profile.",
-        "xcedu probe http://jyj.example.gov.cn/tzgg/index.html --name example",
-    )
-    command.add_argument("target", help="a list page URL, or a saved page's file (with --url)")
-    command.add_argument("--url", help="the URL a saved page was served at")
-    command.add_argument("--name", help="write a draft profile of this name (NAME.py, or -o)")
-    command.add_argument("-o", dest="out", type=Path, help="where the draft profile goes")
-    args = command.parse_args(argv)
+@subcommand(
+    "probe",
+    "Show what discovery sees on a column list page (or a saved page): the column name, the "
+    "entries, the pager and the next two list pages, and one article's fields with the rule "
+    f"behind each. Obeys robots.txt and fetches at most {MAX_FETCHES} pages. With --name, "
+    "writes a draft site profile.\n\n"
+    "TARGET: a list page URL, or a saved page's file (with --url).",
+    "xcedu probe http://jyj.example.gov.cn/tzgg/index.html --name example",
+)
+@click.argument("target")
+@click.option("--url", help="the URL a saved page was served at")
+@click.option("--name", help="write a draft profile of this name (NAME.py, or -o)")
+@click.option("-o", "out", type=click.Path(path_type=Path), help="where the draft profile goes")
+def probe_command(target: str, url: str | None, name: str | None, out: Path | None) -> None:
     saved = None
-    url = args.target
-    if not url.startswith(("http://", "https://")):
-        saved = Path(args.target)
+    if not target.startswith(("http://", "https://")):
+        saved = Path(target)
         if not saved.is_file():
-            command.error(f"{args.target} is neither an http(s) URL nor a file")
-        if not args.url:
-            command.error("a saved page needs --url, the address it was served at")
-        url = args.url
-    return run_command("probe", lambda _: print("\n".join(probe(url, saved, args.name, args.out))), args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+            raise click.UsageError(f"{target} is neither an http(s) URL nor a file")
+        if not url:
+            raise click.UsageError("a saved page needs --url, the address it was served at")
+    print("\n".join(probe(url if saved else target, saved, name, out)))

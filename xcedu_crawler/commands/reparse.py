@@ -7,9 +7,11 @@ import logging
 from collections import Counter
 from functools import cache
 
+import click
+
 from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import add_db_option, open_archive, parser, run_command
+from xcedu_crawler.commands.common import db_option, open_archive, subcommand
 from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
@@ -50,27 +52,22 @@ def reparse_archive(archive: Archive, unrecorded_site: SiteProfile) -> Counter[s
     return outcomes
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "reparse",
-        "Rebuild every announcement from the raw pages kept in the archive with the current "
-        "extractors, without network, and report how many records changed (edits are kept as "
-        "versions).",
-        "xcedu reparse --db data/xcedu.db",
-    )
-    add_db_option(command)
-    command.add_argument(
-        "--site", default=settings.XCEDU_SITE,
-        help="site profile for announcements that do not record their site, archived by "
-        f"older versions (default {settings.XCEDU_SITE})",
-    )
-    args = command.parse_args(argv)
-    return run_command("reparse", _reparse, args)
-
-
-def _reparse(args) -> None:
-    profile = get_profile(args.site)
-    with open_archive(args.db, writing=True) as archive:
+@subcommand(
+    "reparse",
+    "Rebuild every announcement from the raw pages kept in the archive with the current "
+    "extractors, without network, and report how many records changed (edits are kept as "
+    "versions).",
+    "xcedu reparse --db data/xcedu.db",
+)
+@db_option
+@click.option(
+    "--site", default=settings.XCEDU_SITE,
+    help="site profile for announcements that do not record their site, archived by "
+    f"older versions (default {settings.XCEDU_SITE})",
+)
+def reparse(db: str, site: str) -> None:
+    profile = get_profile(site)
+    with open_archive(db, writing=True) as archive:
         outcomes = reparse_archive(archive, profile)
     print(f"re-parsed {sum(outcomes.values())} announcements: {outcomes['updated']} changed, "
           f"{outcomes['unchanged']} unchanged, {outcomes['incomplete']} left as they were (incomplete)")

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 
+import click
+
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import (
-    add_db_option,
-    count_from_1_to,
-    open_archive,
-    parser,
-    run_command,
-)
+from xcedu_crawler.commands.common import db_option, open_archive, subcommand
 
 MAX_RUNS = 1000
 
@@ -50,20 +46,15 @@ def report(archive: Archive, runs: int) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    command = parser(
-        "status",
-        "How the archive's crawls have gone: the last runs, open failures by reason, and the "
-        "warnings of runs that did not end ok (template changes, blocks, unread lists).",
-        "xcedu status --db data/xcedu.db --runs 5",
-    )
-    add_db_option(command)
-    command.add_argument("--runs", type=count_from_1_to(MAX_RUNS), default=10,
-                         help=f"how many runs to show, 1 to {MAX_RUNS} (default 10)")
-    args = command.parse_args(argv)
-    return run_command("status", _status, args)
-
-
-def _status(args) -> None:
-    with open_archive(args.db) as archive:
-        print(report(archive, args.runs))
+@subcommand(
+    "status",
+    "How the archive's crawls have gone: the last runs, open failures by reason, and the "
+    "warnings of runs that did not end ok (template changes, blocks, unread lists).",
+    "xcedu status --db data/xcedu.db --runs 5",
+)
+@db_option
+@click.option("--runs", type=click.IntRange(1, MAX_RUNS), default=10,
+              help=f"how many runs to show, 1 to {MAX_RUNS} (default 10)")
+def status(db: str, runs: int) -> None:
+    with open_archive(db) as archive:
+        print(report(archive, runs))

@@ -1,0 +1,54 @@
+"""`xcedu search`: announcements holding every word of a query, best first, with a snippet."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from xcedu_crawler.archive.search import MAX_QUERY_CHARACTERS, MAX_TERMS, query_terms, snippet
+from xcedu_crawler.commands.common import (
+    MAX_LIMIT,
+    db_option,
+    filter_options,
+    open_archive,
+    subcommand,
+    write_rows,
+)
+
+SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
+
+
+@subcommand(
+    "search",
+    "Find announcements containing every word of QUERY (Chinese words of any length, "
+    '"quoted phrases"), best matches first, with a snippet marking the match. A word is '
+    "found exactly where its text stands in a title, body or source, punctuation and all; "
+    f"a word of punctuation alone is left out; at most {MAX_TERMS} different words of "
+    f"{MAX_QUERY_CHARACTERS} characters together.\n\n"
+    "QUERY: words to find, e.g. 双减 or '中招 政策' (both) or "
+    "'\"Type A\"' (a phrase, space and all).",
+    "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
+)
+@click.argument("query")
+@db_option
+@filter_options
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20,
+              help=f"at most this many results, 1 to {MAX_LIMIT} (default 20)")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              default="table")
+def search(query: str, db: str, limit: int, fmt: str, **filters: str | None) -> None:
+    terms = query_terms(query)
+    with open_archive(db) as archive:
+        results = archive.search(query, limit=limit, **filters)
+        all_columns = [*archive.columns("announcements"), "score", "snippet"]
+    for row in results:
+        row["snippet"] = snippet(row["body"], terms) or snippet(row["title"], terms)
+        if fmt == "table":
+            row["published_at"] = (row["published_at"] or "")[:10]
+            row["columns"] = "、".join(json.loads(row["columns"]))
+    columns = SEARCH_COLUMNS if fmt == "table" else all_columns
+    write_rows(results, fmt, sys.stdout, columns)
+    if fmt == "table":
+        print(f"{len(results)} result(s)", file=sys.stderr)
