@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.common import PROJECT_ROOT, Figure, Results, benchmark_main, progress
 from xcedu_crawler.extract.dates import find_date, parse_date
-from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
+from xcedu_crawler.extract.detail_page import DetailPage
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.extract.sites import SiteProfile, get_profile
@@ -78,7 +78,7 @@ def project_extract(page: RealPage, profile: SiteProfile) -> Extracted:
     read by DetailPage, normalised by normalize()."""
     response = decoded_response(page.url, page.body, {})
     detail = DetailPage(response.selector, page.url, profile)
-    raw = announcement_from_parts([detail], page.url, None)
+    raw = detail.to_item(entry=None, site=None, url=page.url)
     stored = True
     try:
         item = normalize(raw)

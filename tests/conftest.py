@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.crawler import AsyncCrawlerRunner
+from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from xcedu_replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 
 from xcedu_crawler.commands.common import files_dir_beside
@@ -48,8 +48,10 @@ def crawl_settings(server: ReplicaServer, db_path, **overrides):
     )
 
 
-async def crawl(server: ReplicaServer, db_path, spider_kwargs=None, **overrides) -> None:
-    """One crawl of the replica to the end, in this test's reactor."""
+async def crawl(server: ReplicaServer, db_path, spider_kwargs=None, **overrides) -> Crawler:
+    """One crawl of the replica to the end, in this test's reactor; the crawler that ran it."""
     server.reset_state()
     runner = AsyncCrawlerRunner(crawl_settings(server, db_path, **overrides))
-    await runner.crawl(XceduSpider, **(spider_kwargs or {}))
+    crawler = runner.create_crawler(XceduSpider)
+    await runner.crawl(crawler, **(spider_kwargs or {}))
+    return crawler

@@ -149,10 +149,10 @@ async def test_ten_thousand_nested_elements_give_an_announcement_or_a_failure_ne
 async def test_an_exception_in_a_callback_is_a_failure_row_for_that_url(tmp_path, monkeypatch):
     real_detail_page = spider_module.DetailPage
 
-    def breaking(selector, url, profile):
+    def breaking(selector, url, profile, **options):
         if url.endswith("/a/bad.html"):
             raise RecursionError("maximum recursion depth exceeded")
-        return real_detail_page(selector, url, profile)
+        return real_detail_page(selector, url, profile, **options)
 
     monkeypatch.setattr(spider_module, "DetailPage", breaking)
     routes = {

@@ -2,6 +2,8 @@
 
 import os
 
+from xcedu_crawler.extract import urls
+
 BOT_NAME = "xcedu_crawler"
 SPIDER_MODULES = ["xcedu_crawler.crawl.spiders"]
 NEWSPIDER_MODULE = "xcedu_crawler.crawl.spiders"
@@ -18,7 +20,7 @@ XCEDU_FILES_DIR = "data/files"
 # Also download the images in announcement bodies (attachments always are).
 XCEDU_DOWNLOAD_IMAGES = False
 # Query keys that only track where a visitor came from; dropped from canonical URLs.
-XCEDU_TRACKING_KEYS = ["from", "spm", "utm_*", "share", "isappinstalled"]
+XCEDU_TRACKING_KEYS = list(urls.TRACKING_KEYS_DEFAULT)
 
 # Politeness towards a small government server.
 USER_AGENT = "xcedu-crawler/0.1 (education announcement archive; polite, obeys robots.txt)"

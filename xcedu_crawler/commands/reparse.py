@@ -12,7 +12,7 @@ import click
 from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commands.common import db_option, open_archive, subcommand
-from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
+from xcedu_crawler.extract.detail_page import DetailPage
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.extract.sites import SiteProfile, get_profile
@@ -37,10 +37,12 @@ def reparse_archive(archive: Archive, unrecorded_site: SiteProfile) -> Counter[s
             page = archive.page(page_id)
             response = decoded_response(page.url, page.body, page.headers, page.status)
             parts.append(DetailPage(response.selector, page.url, profile))
-        raw = announcement_from_parts(parts, row["url"], archive.list_entry(row["id"]),
-                                      tuple(json.loads(row["aliases"])))
-        raw.columns = json.loads(row["columns"])
-        raw.site = row["site"]
+        # Its pages are in the archive already: the announcement brings none to keep.
+        raw = parts[-1].to_item(
+            entry=archive.list_entry(row["id"]), site=row["site"], url=row["url"],
+            earlier=[part.part for part in parts[:-1]], aliases=json.loads(row["aliases"]),
+            columns=json.loads(row["columns"]),
+        )
         try:
             item = normalize(raw)
         except IncompleteAnnouncement as exc:

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from lxml.etree import _Element
 from parsel import Selector
 
+from xcedu_crawler.extract.text import normalize_space
+
 # The selectors profiles use: `tag`, `#id`, `.class`, `tag#id`, `tag.class`.
 _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:#(?P<id>[\w-]+)|\.(?P<class_>[\w-]+))")
 
@@ -88,3 +90,60 @@ def links(element: _Element) -> Iterator[tuple[_Element, str]]:
 def inline_scripts(element: _Element) -> list[str]:
     """The code of each <script> without a src within ELEMENT."""
     return [script.text for script in element.iter("script") if script.get("src") is None and script.text]
+
+
+def element_text(node: Selector | _Element) -> str:
+    """NODE's text (its scripts' left out), spaces normalised."""
+    element = node.root if isinstance(node, Selector) else node
+    return normalize_space(" ".join(texts(element)))
+
+
+def preceding_text(element: _Element, limit: int) -> str:
+    """The last LIMIT or so characters of the body's text before ELEMENT in document order,
+    one text node a line, blank ones, scripts and styles left out. One walk from the top
+    (XPath's preceding:: axis costs more than the whole extraction of most pages)."""
+    root = element.getroottree().getroot()
+    top = root.find("body") if root.find("body") is not None else root
+    ancestors = set(element.iterancestors())
+    found: list[str] = []
+    for node in top.iter():
+        if node is element:
+            break
+        if isinstance(node.tag, str) and node.tag not in ("script", "style"):
+            found.append(node.text or "")
+        # An ancestor's tail comes after ELEMENT; everyone else's has been passed.
+        if node not in ancestors:
+            found.append(node.tail or "")
+    return "\n".join(text for text in found if text and not text.isspace())[-limit:]
+
+
+def following_text(element, limit: int) -> str:
+    """Up to about LIMIT characters of the text after ELEMENT in document order, scripts and
+    styles left out, one text node a line. Walks the tree, where XPath's following:: axis
+    would collect the rest of the page first."""
+    collected: list[str] = []
+    size = 0
+
+    def add(text: str | None) -> None:
+        nonlocal size
+        # Blank nodes left out: a label and its value in two cells are then two lines.
+        if text and not text.isspace():
+            collected.append(text)
+            size += len(text)
+
+    node = element
+    while node is not None and size < limit:
+        add(node.tail)
+        sibling = node.getnext()
+        while sibling is not None and size < limit:
+            for inner in sibling.iter():
+                if isinstance(inner.tag, str) and inner.tag not in ("script", "style"):
+                    add(inner.text)
+                if inner is not sibling:
+                    add(inner.tail)
+                if size >= limit:
+                    break
+            add(sibling.tail)
+            sibling = sibling.getnext()
+        node = node.getparent()
+    return "\n".join(collected)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from lxml.etree import _Element
@@ -16,7 +16,7 @@ from xcedu_crawler.extract.dates import find_date
 from xcedu_crawler.extract.elements import inline_scripts, texts
 from xcedu_crawler.extract.sites import PAGER_LINKS, SiteProfile
 from xcedu_crawler.extract.text import normalize_space
-from xcedu_crawler.extract.urls import canonical_url, is_http_url
+from xcedu_crawler.extract.urls import TRACKING_KEYS_DEFAULT, canonical_url, is_http_url
 from xcedu_crawler.items import ListEntry
 
 # TRS WCM writes its pager only as this call: createPageHTML(total, current, "index", "html").
@@ -32,12 +32,23 @@ JPAGE_SETTING = {
 
 
 @dataclass(frozen=True)
+class DatastorePaging:
+    """How a Hanweb column's records go on past its page: what each later page's POST needs."""
+
+    total: int  # records in the column
+    per_page: int
+    proxy: str  # the dataproxy URL the form is posted to
+    params: dict[str, str]  # the form's fields
+    next: int  # the first record of the next page (records count from 1)
+
+
+@dataclass(frozen=True)
 class NextPage:
     """Where the next list page is: a URL to GET, or (DATASTORE) a form to POST there."""
 
     url: str
     formdata: dict[str, str] | None = None
-    paging: dict[str, Any] | None = None  # what the page after it needs to know
+    paging: DatastorePaging | None = None  # what the page after it needs to know
 
 
 def script_pager_next(text: str, url: str) -> str | None:
@@ -61,10 +72,12 @@ class ListPage:
     has been asked) the pager.
     """
 
-    def __init__(self, selector: Selector, url: str, profile: SiteProfile, column: str | None = None):
+    def __init__(self, selector: Selector, url: str, profile: SiteProfile, column: str | None = None,
+                 tracking_keys: Iterable[str] = TRACKING_KEYS_DEFAULT):
         self.selector = selector
         self.url = url
         self.profile = profile
+        self.tracking_keys = tuple(tracking_keys)  # the query keys its canonical URLs drop
         # A DATASTORE continuation (dataproxy XML) has no column name of its own.
         self._column = column
         self._rules: dict[str, str] = {}
@@ -168,7 +181,7 @@ class ListPage:
         match = re.search(self.profile.pager_total_regex, pager_text)
         return int(match.group(2)) if match else None
 
-    def next_page(self, paging: dict[str, Any] | None = None) -> NextPage | None:
+    def next_page(self, paging: DatastorePaging | None = None) -> NextPage | None:
         """The next list page, or None on the last one (never the page itself).
 
         The profile's pager family first; a page whose pager it cannot find is read by
@@ -211,30 +224,29 @@ class ListPage:
             href = link.attrib.get("href", "").strip()
             if text in self.profile.pager_next_texts and href and not href.startswith("javascript"):
                 target = urljoin(self.url, href)
-                if canonical_url(target) != canonical_url(self.url):
+                if canonical_url(target, self.tracking_keys) != canonical_url(self.url, self.tracking_keys):
                     return target
         return None
 
-    def _jpage_settings(self) -> dict[str, Any] | None:
+    def _jpage_settings(self) -> DatastorePaging | None:
         """The paging a Hanweb column page sets up: total, per page, proxy URL, form fields."""
         found = {name: pattern.search(self._scripts) for name, pattern in JPAGE_SETTING.items()}
         if not all(found.values()):
             return None
-        return {
-            "total": int(found["total"][1]),
-            "per_page": int(found["per_page"][1]),
-            "proxy": urljoin(self.url, found["proxy"][1]),
+        return DatastorePaging(
+            total=int(found["total"][1]),
+            per_page=int(found["per_page"][1]),
+            proxy=urljoin(self.url, found["proxy"][1]),
             # A JavaScript literal on real pages (unquoted keys, single quotes), not JSON.
-            "params": {k: str(v) for k, v in discovery.js_object(found["params"][1]).items()},
-            "next": int(found["per_page"][1]) + 1,  # the column page itself shows the first page
-        }
+            params={k: str(v) for k, v in discovery.js_object(found["params"][1]).items()},
+            next=int(found["per_page"][1]) + 1,  # the column page itself shows the first page
+        )
 
     @staticmethod
-    def _next_datastore_page(paging: dict[str, Any] | None) -> NextPage | None:
-        if not paging or paging["next"] > paging["total"]:
+    def _next_datastore_page(paging: DatastorePaging) -> NextPage | None:
+        if paging.next > paging.total:
             return None
-        start, per_page = paging["next"], paging["per_page"]
-        end = min(start + per_page - 1, paging["total"])
-        query = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
-        return NextPage(f"{paging['proxy']}?{query}", formdata=paging["params"],
-                        paging={**paging, "next": end + 1})
+        end = min(paging.next + paging.per_page - 1, paging.total)
+        query = urlencode({"startrecord": paging.next, "endrecord": end, "perpage": paging.per_page})
+        return NextPage(f"{paging.proxy}?{query}", formdata=paging.params,
+                        paging=replace(paging, next=end + 1))

@@ -22,9 +22,10 @@ from xcedu_crawler.crawl.middlewares import (
     describe_download_error,
 )
 from xcedu_crawler.crawl.run import ArchiveRun
-from xcedu_crawler.extract.detail_page import DetailPage, announcement_from_parts
+from xcedu_crawler.extract.article import ArticlePart
+from xcedu_crawler.extract.detail_page import DetailPage
 from xcedu_crawler.extract.entries import announcement_from_entry
-from xcedu_crawler.extract.list_page import ListPage, NextPage
+from xcedu_crawler.extract.list_page import DatastorePaging, ListPage, NextPage
 from xcedu_crawler.extract.sites import get_profile
 from xcedu_crawler.extract.urls import canonical_url, file_extension, host_of
 from xcedu_crawler.items import (
@@ -34,7 +35,6 @@ from xcedu_crawler.items import (
     FileBatch,
     ListEntry,
     ListPageRead,
-    RawAnnouncement,
 )
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ class XceduSpider(scrapy.Spider):
             spider.profile = get_profile(spider.site_name or settings.get("XCEDU_SITE"))
         except ValueError as exc:
             raise NotConfigured(str(exc)) from exc
-        spider.tracking_keys = settings.getlist("XCEDU_TRACKING_KEYS")
+        # Read once, and handed to every page object, so that one set of keys makes each URL canonical.
+        spider.tracking_keys = tuple(settings.getlist("XCEDU_TRACKING_KEYS"))
         spider.column_urls = spider.requested_start_urls or spider.profile.column_urls(
             settings.get("XCEDU_BASE_URL") or None
         )
@@ -108,9 +109,10 @@ class XceduSpider(scrapy.Spider):
             yield FileBatch(referer, urls)
 
     def parse_list(
-        self, response: Response, column: str | None = None, paging: dict[str, Any] | None = None
+        self, response: Response, column: str | None = None, paging: DatastorePaging | None = None
     ) -> Iterator[Any]:
-        page = ListPage(response.selector, response.url, self.profile, column=column)
+        page = ListPage(response.selector, response.url, self.profile, column=column,
+                        tracking_keys=self.tracking_keys)
         if page.column is None:
             self.crawler.stats.inc_value("xcedu/failed_lists")
             yield Failure(response.url, "parse", "list page without a column name")
@@ -174,9 +176,9 @@ class XceduSpider(scrapy.Spider):
     def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
         url = entry.url
         if host_of(url) not in self.site_hosts:
-            yield self.of_site(announcement_from_entry(entry, "external"))
+            yield announcement_from_entry(entry, "external", site=self.profile.name)
         elif file_extension(url) in self.profile.file_extensions:
-            yield self.of_site(announcement_from_entry(entry, "file"))
+            yield announcement_from_entry(entry, "file", site=self.profile.name)
         else:
             # The detail request below is filtered when another column already asked for
             # it, so the column is reported on its own.
@@ -193,47 +195,43 @@ class XceduSpider(scrapy.Spider):
         response: Response,
         entry: ListEntry,
         aliases: tuple[str, ...] = (),
-        parts: tuple[tuple[DetailPage, FetchedPage], ...] = (),
+        parts: tuple[ArticlePart, ...] = (),
+        pages: tuple[FetchedPage, ...] = (),
     ) -> Iterator[Any]:
-        page = DetailPage(response.selector, response.url, self.profile)
-        url = self.canonical(response.url)
+        """A detail page; for an article over several pages, PARTS and PAGES are what its
+        earlier pages gave (plain values: a request must pickle for a JOBDIR disk queue)."""
+        page = DetailPage(response.selector, response.url, self.profile, tracking_keys=self.tracking_keys)
         if page.redirect_url and not parts:
-            yield from self.follow_script_redirect(page.redirect_url, url, entry, aliases)
+            yield from self.follow_script_redirect(page.redirect_url, page.canonical_url, entry, aliases)
             return
         if page.is_not_found:
-            yield Failure(url, "not_found_page", "HTTP 200 with an error page")
+            yield Failure(page.canonical_url, "not_found_page", "HTTP 200 with an error page")
             return
-        parts = (*parts, (page, fetched(response)))
+        pages = (*pages, fetched(response))
         next_part = page.next_part_url and self.canonical(page.next_part_url)
         if (
             next_part
-            and len(parts) < MAX_ARTICLE_PARTS
-            and next_part not in {self.canonical(part.url) for part, _ in parts}
+            and len(pages) < MAX_ARTICLE_PARTS
+            and next_part not in {part.url for part in (*parts, page.part)}
         ):
             yield scrapy.Request(
                 next_part,
                 callback=self.parse_detail,
                 errback=self.detail_failed,
-                cb_kwargs={"entry": entry, "aliases": aliases, "parts": parts},
+                cb_kwargs={"entry": entry, "aliases": aliases, "parts": (*parts, page.part), "pages": pages},
                 # A part is fetched for this article even when a list also links it.
                 dont_filter=True,
             )
             return
-        first_url = self.canonical(parts[0][0].url) if len(parts) > 1 else url
-        announcement = announcement_from_parts([part for part, _ in parts], first_url, entry, aliases)
-        announcement.pages = [page for _, page in parts]
-        yield self.of_site(announcement)
-
-    def of_site(self, announcement: RawAnnouncement) -> RawAnnouncement:
-        announcement.site = self.profile.name
-        return announcement
+        yield page.to_item(entry=entry, site=self.profile.name, earlier=parts, aliases=aliases, pages=pages)
 
     def follow_script_redirect(
         self, target: str, stub: str, entry: ListEntry, aliases: tuple[str, ...]
     ) -> Iterator[Any]:
         target = self.canonical(target)
         if host_of(target) not in self.site_hosts:
-            yield self.of_site(announcement_from_entry(entry, "external", url=target, aliases=(*aliases, stub)))
+            yield announcement_from_entry(entry, "external", site=self.profile.name, url=target,
+                                          aliases=(*aliases, stub))
         elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
             yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
         else:
@@ -256,8 +254,8 @@ class XceduSpider(scrapy.Spider):
             # As a script redirect off the site: the entry is archived as external.
             chain = [*failure.request.meta.get("redirect_urls", []), failure.request.url]
             aliases = (*failure.request.cb_kwargs.get("aliases", ()), *map(self.canonical, chain))
-            yield self.of_site(announcement_from_entry(entry, "external", url=self.canonical(failure.value.target),
-                                                       aliases=aliases))
+            yield announcement_from_entry(entry, "external", site=self.profile.name,
+                                          url=self.canonical(failure.value.target), aliases=aliases)
             return
         yield self.failure_item(failure, "")
 
