@@ -60,8 +60,8 @@ class Sniffed:
 def _zip_format(data: bytes) -> Sniffed | None:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        return None  # a truncated zip: the name or type decides, and its reader fails with why
+    except Exception:  # a truncated or damaged zip, whatever zipfile raises for it
+        return None  # the name or type decides, and its reader fails saying why
     lowered = {name.lower().replace("\\", "/").lstrip("/") for name in names}
     if "ofd.xml" in lowered:
         return Sniffed(OFD)
@@ -77,11 +77,12 @@ def _zip_format(data: bytes) -> Sniffed | None:
 def _ole_format(data: bytes, extension: str) -> Sniffed | None:
     import olefile
 
+    # Always a file object: olefile takes bytes shorter than 1,536 for a path to open.
     try:
-        with olefile.OleFileIO(data) as container:
+        with olefile.OleFileIO(io.BytesIO(data)) as container:
             streams = {"/".join(entry) for entry in container.listdir()}
-    except OSError:
-        return None  # a truncated OLE2 file: as for a zip
+    except Exception:
+        return None  # a truncated or damaged OLE2 file: as for a zip
     if "WordDocument" in streams:
         return Sniffed(WPS if extension == ".wps" else DOC)
     if streams & {"Workbook", "Book"}:

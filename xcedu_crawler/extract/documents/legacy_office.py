@@ -110,7 +110,7 @@ def word_text(data: bytes, limits: Limits) -> DocumentText:
     import olefile
 
     reader_version = word_reader_version()
-    with olefile.OleFileIO(data) as container:
+    with olefile.OleFileIO(io.BytesIO(data)) as container:
         def stream(name: str) -> bytes:
             return container.openstream(name).read()
 
