@@ -1,6 +1,6 @@
 """PDF text through pypdf, page by page within the limits; a PDF of scanned pages goes to OCR.
 
-pypdf was kept over pdfminer.six by measurement (`python -m benchmarks.documents --compare`,
+pypdf was kept over pdfminer.six by measurement (`python -m benchmarks.documents`,
 2026-12-04, the fixtures of tests/fixtures/documents/: an office suite's export of a
 two-page notice, an embedded subset TrueType font, a standard CID font, an encrypted file):
 both found every phrase and, whitespace aside, the same text (similarity 1.00 to the
