@@ -8,7 +8,6 @@ import random
 import re
 import struct
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -79,7 +78,9 @@ def test_wrapped_lines_of_an_exported_pdf_read_as_the_source_text():
         ("sample.doc", "", "application/octet-stream", "word97-olefile"),
     ],
 )
-def test_magic_bytes_decide_over_name_and_content_type(name, misleading_name, content_type, extractor):
+def test_magic_bytes_decide_over_name_and_content_type(
+    name, misleading_name, content_type, extractor
+):
     result = extract_text(fixture(name), filename=misleading_name, content_type=content_type)
 
     assert (result.status, result.extractor) == ("ok", extractor)
@@ -122,7 +123,10 @@ def test_a_zip_of_other_files_is_unsupported():
 
     result = extract_text(archive.getvalue(), filename="附件.zip")
 
-    assert (result.status, result.reason) == ("unsupported", "a zip archive (its members are not read)")
+    assert (result.status, result.reason) == (
+        "unsupported",
+        "a zip archive (its members are not read)",
+    )
 
 
 @pytest.mark.parametrize("name", READABLE)
@@ -171,7 +175,13 @@ def docx_bomb(paragraphs: int) -> bytes:
     """A DOCX whose document.xml unpacks to PARAGRAPHS × 30 bytes: 10 MB from a zip of a few KB."""
     namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     body = b"<w:p><w:r><w:t>\xe6\x8b\x9b</w:t></w:r></w:p>" * paragraphs
-    document = b'<w:document xmlns:w="' + namespace.encode() + b'"><w:body>' + body + b"</w:body></w:document>"
+    document = (
+        b'<w:document xmlns:w="'
+        + namespace.encode()
+        + b'"><w:body>'
+        + body
+        + b"</w:body></w:document>"
+    )
     return zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": document})
 
 
@@ -268,7 +278,9 @@ def test_ocr_without_its_engine_says_how_to_install_it(monkeypatch):
 
 @pytest.mark.parametrize("name", ["scanned.png", "scanned.pdf"])
 def test_ocr_reads_a_scanned_page(name):
-    pytest.importorskip("rapidocr_onnxruntime", reason="the OCR engine (the ocr extra) is not installed")
+    pytest.importorskip(
+        "rapidocr_onnxruntime", reason="the OCR engine (the ocr extra) is not installed"
+    )
 
     result = extract_text(fixture(name), ocr=True)
 

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 
 from xcedu_crawler.extract.documents import formats, legacy_office, ocr, ofd, ooxml, pdf
 from xcedu_crawler.extract.documents.result import (
-    EMPTY, FAILED, UNSUPPORTED, DocumentText, Limits, error_reason, failed, with_text_limit,
+    EMPTY,
+    FAILED,
+    UNSUPPORTED,
+    DocumentText,
+    Limits,
+    error_reason,
+    failed,
+    with_text_limit,
 )  # fmt: skip
 
 __all__ = ["EXTRACTORS", "DocumentText", "Extractor", "Limits", "extract_text"]
@@ -40,7 +47,9 @@ def _without_ocr(read: Callable[[bytes, Limits], DocumentText]):
 
 
 _word = Extractor(
-    legacy_office.WORD_READER, legacy_office.word_reader_version, _without_ocr(legacy_office.word_text)
+    legacy_office.WORD_READER,
+    legacy_office.word_reader_version,
+    _without_ocr(legacy_office.word_text),
 )
 # Format name (formats.PDF, ...) -> its extractor.
 EXTRACTORS: dict[str, Extractor] = {
@@ -48,7 +57,9 @@ EXTRACTORS: dict[str, Extractor] = {
     formats.DOCX: Extractor(
         ooxml.DOCX_READER, lambda: ooxml.XML_READER_VERSION, _without_ocr(ooxml.docx_text)
     ),
-    formats.XLSX: Extractor(ooxml.XLSX_READER, ooxml.openpyxl_version, _without_ocr(ooxml.xlsx_text)),
+    formats.XLSX: Extractor(
+        ooxml.XLSX_READER, ooxml.openpyxl_version, _without_ocr(ooxml.xlsx_text)
+    ),
     formats.PPTX: Extractor(
         ooxml.PPTX_READER, lambda: ooxml.XML_READER_VERSION, _without_ocr(ooxml.pptx_text)
     ),
@@ -86,7 +97,7 @@ def extract_text(
     extractor = EXTRACTORS[sniffed.format]
     try:
         result = extractor.read(data, limits, ocr)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (see the docstring)
         return failed(
             f"not a readable {sniffed.format.upper()}: {error_reason(error)}",
             extractor.name,

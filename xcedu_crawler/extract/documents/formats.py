@@ -19,7 +19,15 @@ PDF, DOCX, XLSX, PPTX, DOC, WPS, XLS, OFD, IMAGE = (
 )  # fmt: skip
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGES = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
+)
 # How far into a file "%PDF-" may start: readers accept junk before it.
 _PDF_HEADER_WINDOW = 1024
 
@@ -60,7 +68,7 @@ class Sniffed:
 def _zip_format(data: bytes) -> Sniffed | None:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except Exception:  # a truncated or damaged zip, whatever zipfile raises for it
+    except Exception:  # noqa: BLE001 (a truncated or damaged zip, whatever zipfile raises)
         return None  # the name or type decides, and its reader fails saying why
     lowered = {name.lower().replace("\\", "/").lstrip("/") for name in names}
     if "ofd.xml" in lowered:
@@ -81,7 +89,7 @@ def _ole_format(data: bytes, extension: str) -> Sniffed | None:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as container:
             streams = {"/".join(entry) for entry in container.listdir()}
-    except Exception:
+    except Exception:  # noqa: BLE001 (a damaged OLE2 file, whatever olefile raises)
         return None  # a truncated or damaged OLE2 file: as for a zip
     if "WordDocument" in streams:
         return Sniffed(WPS if extension == ".wps" else DOC)
@@ -108,7 +116,8 @@ def sniff(data: bytes, filename: str = "", content_type: str = "") -> Sniffed:
         by_magic = Sniffed(IMAGE)
     else:
         by_magic = next(
-            (Sniffed(None, said) for magic, said in NOT_READ.items() if head.startswith(magic)), None
+            (Sniffed(None, said) for magic, said in NOT_READ.items() if head.startswith(magic)),
+            None,
         )
     if by_magic is not None:
         return by_magic

@@ -20,7 +20,13 @@ from datetime import time
 from importlib.metadata import version
 
 from xcedu_crawler.extract.documents.result import (
-    UNSUPPORTED, DocumentText, Limits, TextBudget, TooLarge, failed, finished,
+    UNSUPPORTED,
+    DocumentText,
+    Limits,
+    TextBudget,
+    TooLarge,
+    failed,
+    finished,
 )  # fmt: skip
 
 # Bumped when what this reader takes from a Word file changes, so stored texts can be redone.
@@ -111,6 +117,7 @@ def word_text(data: bytes, limits: Limits) -> DocumentText:
 
     reader_version = word_reader_version()
     with olefile.OleFileIO(io.BytesIO(data)) as container:
+
         def stream(name: str) -> bytes:
             return container.openstream(name).read()
 

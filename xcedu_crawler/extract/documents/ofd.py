@@ -13,7 +13,13 @@ import posixpath
 from lxml import etree
 
 from xcedu_crawler.extract.documents.result import (
-    DocumentText, Limits, TextBudget, TooLarge, error_reason, failed, finished,
+    DocumentText,
+    Limits,
+    TextBudget,
+    TooLarge,
+    error_reason,
+    failed,
+    finished,
 )  # fmt: skip
 from xcedu_crawler.extract.documents.zipped import BoundedZip, local_name
 
@@ -27,7 +33,11 @@ def reader_version() -> str:
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element.iter() if isinstance(child.tag, str) and local_name(child) == name]
+    return [
+        child
+        for child in element.iter()
+        if isinstance(child.tag, str) and local_name(child) == name
+    ]
 
 
 def _resolve(base_dir: str, location: str) -> str:

@@ -17,7 +17,13 @@ from importlib.metadata import version
 from lxml import etree
 
 from xcedu_crawler.extract.documents.result import (
-    DocumentText, Limits, TextBudget, TooLarge, error_reason, failed, finished,
+    DocumentText,
+    Limits,
+    TextBudget,
+    TooLarge,
+    error_reason,
+    failed,
+    finished,
 )  # fmt: skip
 from xcedu_crawler.extract.documents.zipped import BoundedZip, local_name
 
@@ -70,13 +76,18 @@ def pptx_text(data: bytes, limits: Limits) -> DocumentText:
     )
     slides = [name for _, name in numbered]
     if len(slides) > limits.max_pages:
-        return _read_parts(archive, slides[: limits.max_pages], _A, limits, PPTX_READER,
-                           cut=f"{len(slides):,} slides, past the limit of {limits.max_pages:,}")  # fmt: skip
+        cut = f"{len(slides):,} slides, past the limit of {limits.max_pages:,}"
+        return _read_parts(archive, slides[: limits.max_pages], _A, limits, PPTX_READER, cut)
     return _read_parts(archive, slides, _A, limits, PPTX_READER)
 
 
 def _read_parts(
-    archive: BoundedZip, parts: list[str], namespace: str, limits: Limits, reader: str, cut: str = ""
+    archive: BoundedZip,
+    parts: list[str],
+    namespace: str,
+    limits: Limits,
+    reader: str,
+    cut: str = "",
 ) -> DocumentText:
     budget = TextBudget(limits.max_text_chars)
     pages = len(parts) if reader == PPTX_READER else None

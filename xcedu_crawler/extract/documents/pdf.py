@@ -18,7 +18,14 @@ from importlib.metadata import version
 
 from xcedu_crawler.extract.documents import ocr
 from xcedu_crawler.extract.documents.result import (
-    NEEDS_OCR, DocumentText, Limits, TextBudget, TooLarge, error_reason, failed, finished,
+    NEEDS_OCR,
+    DocumentText,
+    Limits,
+    TextBudget,
+    TooLarge,
+    error_reason,
+    failed,
+    finished,
 )  # fmt: skip
 
 READER = "pypdf"
@@ -49,14 +56,15 @@ def pdf_text(data: bytes, limits: Limits, use_ocr: bool) -> DocumentText:
         budget = TextBudget(limits.max_text_chars)
         cut = ""
         if page_count > limits.max_pages:
-            cut = f"{page_count:,} pages, past the limit of {limits.max_pages:,}: read the first pages"
+            cut = f"{page_count:,} pages, past the limit of {limits.max_pages:,}: "
+            cut += "read the first pages"
         read_pages, unreadable, image_pages = min(page_count, limits.max_pages), [], []
         try:
             for number in range(read_pages):
                 page = reader.pages[number]
                 try:
                     text = page.extract_text()
-                except Exception as error:  # one malformed page; the others may read
+                except Exception as error:  # noqa: BLE001 (one malformed page; the others may read)
                     unreadable.append(f"page {number + 1}: {error_reason(error)}")
                     continue
                 budget.add(text)
@@ -65,7 +73,9 @@ def pdf_text(data: bytes, limits: Limits, use_ocr: bool) -> DocumentText:
         except TooLarge as limit:
             cut = str(limit)
         if unreadable and len(unreadable) == read_pages:
-            return failed("no page could be read; " + unreadable[0], READER, reader_version, page_count)
+            return failed(
+                "no page could be read; " + unreadable[0], READER, reader_version, page_count
+            )
         result = finished(
             budget.text(), READER, reader_version, pages=page_count, cut=cut, laid_out=True
         )

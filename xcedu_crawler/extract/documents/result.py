@@ -84,7 +84,12 @@ def tidy(text: str, laid_out: bool = False) -> str:
 
 
 def finished(
-    text: str, extractor: str, version: str, *, pages: int | None = None, cut: str = "",
+    text: str,
+    extractor: str,
+    version: str,
+    *,
+    pages: int | None = None,
+    cut: str = "",
     laid_out: bool = False,
 ) -> DocumentText:
     """The result of a read: ok, empty, or too_large with CUT the limit that stopped it."""

@@ -11,7 +11,9 @@ from lxml import etree
 from xcedu_crawler.extract.documents.result import TooLarge
 
 # No entities, no network, no DTD: a document's XML is data, never instructions to the parser.
-_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_PARSER_OPTIONS = {
+    "resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False,
+}  # fmt: skip
 
 
 class BoundedZip:
