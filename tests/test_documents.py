@@ -55,6 +55,25 @@ def test_each_format_yields_its_phrases(name):
     assert_phrases(result, PHRASES[name])
 
 
+def test_a_pptx_yields_its_slides_text_in_slide_order():
+    drawing = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+    def slide(text: str) -> str:
+        return f'<p:sld xmlns:p="p" xmlns:a="{drawing}"><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>'
+
+    pptx = zip_of({
+        "[Content_Types].xml": b"<Types/>",
+        "ppt/presentation.xml": b"<p:presentation/>",
+        "ppt/slides/slide10.xml": slide("第十页：资助政策").encode(),
+        "ppt/slides/slide2.xml": slide("第二页：招生计划").encode(),
+    })  # fmt: skip
+
+    result = extract_text(pptx, filename="宣讲.ppt")
+
+    assert (result.status, result.extractor, result.pages) == ("ok", "pptx-xml", 2)
+    assert result.text == "第二页：招生计划\n第十页：资助政策"
+
+
 def test_pdf_pages_are_counted():
     assert extract_text(fixture("embedded_font.pdf")).pages == 2
 

@@ -38,6 +38,7 @@ _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _DOCX_NOTES = ("word/footnotes.xml", "word/endnotes.xml")
 _DOCX_FURNITURE = re.compile(r"word/(header|footer)\d*\.xml")
 _SLIDE = re.compile(r"ppt/slides/slide(\d+)\.xml")
+_RUN_MARKS = {"tab": "\t", "br": "\n"}
 
 
 def openpyxl_version() -> str:
@@ -48,8 +49,7 @@ def _paragraph_text(paragraph: etree._Element, namespace: str) -> str:
     """A paragraph's runs in order: text, tabs and line breaks (deleted text is w:delText)."""
     pieces = []
     for node in paragraph.iter(f"{{{namespace}}}t", f"{{{namespace}}}tab", f"{{{namespace}}}br"):
-        name = local_name(node)
-        pieces.append(node.text or "" if name == "t" else "\t" if name == "tab" else "\n")
+        pieces.append(_RUN_MARKS.get(local_name(node), node.text or ""))
     return "".join(pieces)
 
 
@@ -66,7 +66,7 @@ def docx_text(data: bytes, limits: Limits) -> DocumentText:
     names = archive.names()
     parts = ["word/document.xml", *(n for n in _DOCX_NOTES if n in names)]
     parts += sorted(n for n in names if _DOCX_FURNITURE.fullmatch(n))
-    return _read_parts(archive, parts, _W, limits, DOCX_READER)
+    return _read_parts(archive, parts, _W, limits, DOCX_READER, pages=None)
 
 
 def pptx_text(data: bytes, limits: Limits) -> DocumentText:
@@ -75,10 +75,11 @@ def pptx_text(data: bytes, limits: Limits) -> DocumentText:
         (int(match[1]), name) for name in archive.names() if (match := _SLIDE.fullmatch(name))
     )
     slides = [name for _, name in numbered]
+    cut = ""
     if len(slides) > limits.max_pages:
         cut = f"{len(slides):,} slides, past the limit of {limits.max_pages:,}"
-        return _read_parts(archive, slides[: limits.max_pages], _A, limits, PPTX_READER, cut)
-    return _read_parts(archive, slides, _A, limits, PPTX_READER)
+    read = slides[: limits.max_pages]
+    return _read_parts(archive, read, _A, limits, PPTX_READER, pages=len(slides), cut=cut)
 
 
 def _read_parts(
@@ -87,10 +88,10 @@ def _read_parts(
     namespace: str,
     limits: Limits,
     reader: str,
+    pages: int | None,
     cut: str = "",
 ) -> DocumentText:
     budget = TextBudget(limits.max_text_chars)
-    pages = len(parts) if reader == PPTX_READER else None
     try:
         for part in parts:
             _paragraphs(archive, part, namespace, budget)
