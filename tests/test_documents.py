@@ -314,6 +314,31 @@ def test_a_pdf_with_a_text_layer_is_not_sent_to_ocr():
     assert result.extractor == "pypdf"
 
 
+def word_with_fib(nfib: int | None = None, flags_set: int = 0) -> bytes:
+    """The .doc fixture with its FIB's nFib or flags changed (the FIB opens the WordDocument
+    stream, whose first sector holds the Word magic 0xA5EC)."""
+    data = bytearray(fixture("sample.doc"))
+    fib = next(o for o in range(512, len(data), 512) if data[o : o + 2] == b"\xec\xa5")
+    if nfib is not None:
+        struct.pack_into("<H", data, fib + 2, nfib)
+    struct.pack_into(
+        "<H", data, fib + 0x0A, struct.unpack_from("<H", data, fib + 0x0A)[0] | flags_set
+    )
+    return bytes(data)
+
+
+def test_a_word_6_file_is_unsupported_and_an_encrypted_one_fails():
+    word6 = extract_text(word_with_fib(nfib=0x0065))
+    encrypted = extract_text(word_with_fib(flags_set=0x0100))
+
+    assert (word6.status, word6.reason) == (
+        "unsupported",
+        "a Word document of format 0x65, older than Word 97",
+    )
+    assert encrypted.status == "failed"
+    assert "encrypted" in encrypted.reason
+
+
 def test_word_field_codes_are_dropped_and_their_results_kept():
     text = '见\x13 HYPERLINK "http://x/" \x14附件\x15和\x13 PAGE \x15第\x13 A \x13 B \x14内\x15 \x14外\x15页'
 
