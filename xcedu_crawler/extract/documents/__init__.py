@@ -24,7 +24,7 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     with_text_limit,
-)  # fmt: skip
+)
 
 __all__ = ["EXTRACTORS", "DocumentText", "Extractor", "Limits", "extract_text"]
 
@@ -93,7 +93,7 @@ def extract_text(
     sniffed = formats.sniff(data, filename, content_type)
     if sniffed.format is None:
         status = FAILED if sniffed.damaged else UNSUPPORTED
-        return DocumentText("", status, sniffed.unsupported, "", "", None)
+        return DocumentText("", status, sniffed.description, "", "", None)
     extractor = EXTRACTORS[sniffed.format]
     try:
         result = extractor.read(data, limits, ocr)

@@ -61,7 +61,7 @@ class Sniffed:
     """A file's format (None: not one this reads) and, for one not read, what it is in words."""
 
     format: str | None
-    unsupported: str = ""
+    description: str = ""
     damaged: bool = False  # a container whose magic says what it is, but which will not open
 
 
@@ -74,8 +74,11 @@ def _zip_format(data: bytes) -> Sniffed | None:
     if "ofd.xml" in lowered:
         return Sniffed(OFD)
     if "[content_types].xml" in lowered:
-        for part, found in (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX),
-                            ("ppt/presentation.xml", PPTX)):  # fmt: skip
+        for part, found in (
+            ("word/document.xml", DOCX),
+            ("xl/workbook.xml", XLSX),
+            ("ppt/presentation.xml", PPTX),
+        ):
             if part in lowered:
                 return Sniffed(found)
         return Sniffed(None, "an Office Open XML package of no kind this reads")

@@ -28,7 +28,7 @@ from xcedu_crawler.extract.documents.result import (
     TooLarge,
     failed,
     finished,
-)  # fmt: skip
+)
 
 # Bumped when what this reader takes from a Word file changes, so stored texts can be redone.
 WORD_READER_VERSION = "1"

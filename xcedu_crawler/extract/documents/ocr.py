@@ -76,8 +76,9 @@ def _frames(data: bytes, limit: int) -> tuple[list[bytes], int]:
 def image_text(data: bytes, limits: Limits, use_ocr: bool) -> DocumentText:
     """An image file's text: OCR's, or needs_ocr with the reason it was not read."""
     if not use_ocr:
-        return DocumentText("", NEEDS_OCR, "an image: its text needs OCR, which is off", ENGINE,
-                            engine_version(), 1)  # fmt: skip
+        return DocumentText(
+            "", NEEDS_OCR, "an image: its text needs OCR, which is off", ENGINE, engine_version(), 1
+        )
     if missing := unavailable_reason():
         return DocumentText("", NEEDS_OCR, f"an image: {missing}", ENGINE, "", 1)
     frames, count = _frames(data, limits.max_ocr_pages)

@@ -20,7 +20,7 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     finished,
-)  # fmt: skip
+)
 from xcedu_crawler.extract.documents.zipped import BoundedZip, local_name
 
 READER_VERSION = "1"

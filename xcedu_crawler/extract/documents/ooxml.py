@@ -24,7 +24,7 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     finished,
-)  # fmt: skip
+)
 from xcedu_crawler.extract.documents.zipped import BoundedZip, local_name
 
 # Bumped when what these readers take from the XML changes, so stored texts can be redone.
@@ -121,9 +121,13 @@ def xlsx_text(data: bytes, limits: Limits) -> DocumentText:
     reader_version = openpyxl_version()
     # openpyxl unpacks what it needs itself: the whole archive must fit the budget.
     if archive.declared_size() > limits.max_unpacked_bytes:
-        return finished("", XLSX_READER, reader_version,
-                        cut=f"the workbook unpacks to {archive.declared_size():,} bytes, "
-                        "past the limit of unpacked bytes")  # fmt: skip
+        return finished(
+            "",
+            XLSX_READER,
+            reader_version,
+            cut=f"the workbook unpacks to {archive.declared_size():,} bytes, "
+            "past the limit of unpacked bytes",
+        )
     budget = TextBudget(limits.max_text_chars)
     cut = ""
     with warnings.catch_warnings():

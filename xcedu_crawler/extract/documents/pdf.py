@@ -27,7 +27,7 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     finished,
-)  # fmt: skip
+)
 
 READER = "pypdf"
 
@@ -85,16 +85,24 @@ def pdf_text(data: bytes, limits: Limits, use_ocr: bool) -> DocumentText:
         return _scanned(reader, image_pages, page_count, limits, use_ocr, reader_version)
 
 
-def _scanned(reader, image_pages: list[int], page_count: int, limits: Limits, use_ocr: bool,
-             reader_version: str) -> DocumentText:  # fmt: skip
+def _scanned(
+    reader,
+    image_pages: list[int],
+    page_count: int,
+    limits: Limits,
+    use_ocr: bool,
+    reader_version: str,
+) -> DocumentText:
     """A PDF without a text layer whose pages are images: their text, if OCR may and can read it."""
     pages_said = f"no text layer: {len(image_pages):,} of {page_count:,} pages are images"
     if not use_ocr:
-        return DocumentText("", NEEDS_OCR, f"{pages_said}; OCR is off", READER, reader_version,
-                            page_count)  # fmt: skip
+        return DocumentText(
+            "", NEEDS_OCR, f"{pages_said}; OCR is off", READER, reader_version, page_count
+        )
     if missing := ocr.unavailable_reason():
-        return DocumentText("", NEEDS_OCR, f"{pages_said}; {missing}", READER, reader_version,
-                            page_count)  # fmt: skip
+        return DocumentText(
+            "", NEEDS_OCR, f"{pages_said}; {missing}", READER, reader_version, page_count
+        )
     images = (
         image.data
         for number in image_pages[: limits.max_ocr_pages]
