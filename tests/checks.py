@@ -42,8 +42,13 @@ def runs(db_path) -> list[dict]:
         archive.close()
 
 
-def check_archive(db_path, site, base_url) -> None:
+def check_archive(db_path, site, base_url, site_name: str | None = None) -> None:
+    """The archive holds what a correct crawl of SITE at BASE_URL archives: exactly that, or,
+    given SITE_NAME, exactly that among the announcements and failures of that site."""
     data = snapshot(db_path)
+    if site_name is not None:
+        data["announcements"] = [row for row in data["announcements"] if row["site"] == site_name]
+        data["failures"] = [row for row in data["failures"] if row["url"].startswith(base_url)]
     rows = data["announcements"]
     by_url = {row["url"]: row for row in rows}
     expected = site.expected_announcements(base_url)

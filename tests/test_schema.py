@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_archive import make
 from xcedu_crawler.archive import Archive, migrations
 from xcedu_crawler.archive.schema import TABLES
-from tests.test_archive import make
 
 README = Path(__file__).parents[1] / "README.md"
 

@@ -193,3 +193,9 @@ INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at)
     SELECT c.value, u.url_key, u.url, a.first_seen_at, a.last_seen_at
     FROM announcement_urls u JOIN announcements a ON a.id = u.announcement_id, json_each(a.columns) c
     WHERE u.url = a.url""")
+
+
+@migrations()
+def record_sites_per_run(db: Database) -> None:
+    # A run over several sites keeps each site's status and figures.
+    _run(db, 'ALTER TABLE "crawl_runs" ADD COLUMN "sites" TEXT')

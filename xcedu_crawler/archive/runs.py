@@ -85,6 +85,7 @@ class Runs:
         stats: dict[str, Any],
         reason: str | None = None,
         health: dict[str, Any] | None = None,
+        sites: dict[str, Any] | None = None,
     ) -> None:
         with self.db.atomic():
             self.db["crawl_runs"].update(
@@ -94,6 +95,7 @@ class Runs:
                     "status": status,
                     "reason": reason,
                     "health": json.dumps(health, ensure_ascii=False, sort_keys=True) if health else None,
+                    "sites": json.dumps(sites, ensure_ascii=False, sort_keys=True) if sites else None,
                     **counts,
                     "stats": json.dumps(stats, ensure_ascii=False, default=str, sort_keys=True),
                 },

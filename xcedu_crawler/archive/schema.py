@@ -93,11 +93,30 @@ LISTINGS = (
     Column("last_seen_at", "TEXT", "UTC time a run last found it in that column"),
 )
 
+CRAWL_RUNS = (
+    Column("id", "INTEGER", "integer primary key"),
+    Column("started_at", "TEXT", "UTC time the run began"),
+    Column("finished_at", "TEXT", "UTC time it ended; NULL while running"),
+    Column("status", "TEXT", "`ok`, `partial`, `blocked`, `failed`, or `running`"),
+    Column("new", "INTEGER", "announcements archived for the first time"),
+    Column("updated", "INTEGER", "announcements whose content changed"),
+    Column("unchanged", "INTEGER", "announcements fetched again, the same"),
+    Column("failed", "INTEGER", "failures recorded"),
+    Column("requests", "INTEGER", "HTTP requests made"),
+    Column("stats", "TEXT", "Scrapy's stats of the run", json=True),
+    Column("mode", "TEXT", "`incremental`, `catch-up` or `full`"),
+    Column("reason", "TEXT", "why the status is not `ok`"),
+    Column("health", "TEXT", "the run-health figures", json=True),
+    Column("sites", "TEXT", "each site's status, reason and counts, for a run over several sites",
+           json=True),
+)
+
 TABLES = {
     "announcements": ANNOUNCEMENTS,
     "announcement_versions": ANNOUNCEMENT_VERSIONS,
     "attachments": ATTACHMENTS,
     "listings": LISTINGS,
+    "crawl_runs": CRAWL_RUNS,
 }
 
 VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versioned)

@@ -69,13 +69,22 @@ def last_line(log_file: Path) -> str:
               help="spider argument, as for scrapy crawl (start_urls=..., full=1)")
 @click.option("-s", "overrides", multiple=True, metavar="NAME=VALUE", callback=name_value_pairs,
               help="Scrapy setting, as for scrapy crawl")
+@click.option("--site", "sites", multiple=True, metavar="NAME[=BASE_URL]|COLUMN_URL",
+              help="crawl this site too, in the same run (repeat it; default: XCEDU_SITE)")
+@click.option("--sites-file", type=click.Path(exists=True, dir_okay=False),
+              help="the sites to crawl, one a line as for --site (# comments)")
 @click.option("--log-dir", type=click.Path(),
               help="where run logs go (default: logs/ beside the archive)")
 @click.option("--keep-logs", type=click.IntRange(min=1), default=DEFAULT_KEEP_LOGS,
               help=f"how many run logs to keep (default {DEFAULT_KEEP_LOGS})")
 @click.option("--log-level", default="INFO", help="log file level (default INFO)")
 def crawl(db: str | None, spider_args: dict[str, str], overrides: dict[str, str],
-          log_dir: str | None, keep_logs: int, log_level: str) -> int:
+          sites: tuple[str, ...], sites_file: str | None, log_dir: str | None, keep_logs: int,
+          log_level: str) -> int:
+    if sites:
+        spider_args["site"] = ",".join(sites)
+    if sites_file:
+        spider_args["sites_file"] = str(Path(sites_file).absolute())
     db_path = archive_path(db, overrides)
     if reason := check_archive_usable(db_path):
         raise CommandError(reason)

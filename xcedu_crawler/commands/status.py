@@ -34,6 +34,12 @@ def report(archive: Archive, runs: int) -> str:
             f"{row['new'] or 0:>5} {row['updated'] or 0:>5} {row['unchanged'] or 0:>6} "
             f"{row['failed'] or 0:>5} {row['requests'] or 0:>6}"
         )
+        # A run over several sites: a line a site under its own.
+        for name, site in sorted(json.loads(row.get("sites") or "{}").items()):
+            lines.append(
+                f"  {'':>4}  {'· ' + name:19}  {'':11}  {site['status']:8}  {site['new']:>5} "
+                f"{site['updated']:>5} {site['unchanged']:>6} {site['failed']:>5}"
+            )
     lines.append("\nOpen failures by reason:")
     lines += [f"  {reason:16} {count}" for reason, count in archive.failure_counts()] or ["  none"]
     lines.append("\nWarnings (runs that did not end ok):")

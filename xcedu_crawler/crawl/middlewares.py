@@ -14,6 +14,7 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.spidermiddlewares.httperror import HttpError
 from tldextract import TLDExtract
 
+from xcedu_crawler.crawl.run import ArchiveRun
 from xcedu_crawler.extract.challenge import Headers, is_challenge
 from xcedu_crawler.extract.encoding import choose_encoding
 from xcedu_crawler.extract.urls import host_of
@@ -131,14 +132,15 @@ class ChallengeMiddleware:
             self.consecutive[host] = 0
             return response
         self.consecutive[host] = self.consecutive.get(host, 0) + 1
-        self.stats.inc_value("xcedu/challenges")
+        report = ArchiveRun.of(self.crawler).report
+        report.challenged(request.url)
         slot = self._slot(request)
         if slot is not None:
             slot.delay = max(slot.delay * 2, self.min_delay)
             logger.warning("Anti-crawler challenge from %s: delay raised to %.1f s", request.url, slot.delay)
         if self.consecutive[host] >= self.limit and host not in self.blocked_hosts:
             self.blocked_hosts.add(host)
-            self.stats.inc_value("xcedu/blocked_hosts")
+            report.host_blocked(request.url)
             logger.error("%s keeps answering with anti-crawler challenges: no more requests to it", host)
             if slot is not None:
                 self._drop_queued(slot, host)

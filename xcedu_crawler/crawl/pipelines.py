@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.crawl.health import coverage_key
+from xcedu_crawler.crawl.report import RunReport
 from xcedu_crawler.crawl.run import ArchiveRun, is_write_error
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.items import (
@@ -30,34 +31,43 @@ class NormalizePipeline:
     run-health figures that reveal a changed template) and which rule gave each field.
     """
 
-    def __init__(self, stats):
-        self.stats = stats
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
-        return cls(crawler.stats)
+        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawAnnouncement):
             return item
-        if item.kind == "page" and item.columns:
+        listed_page = item.kind == "page" and bool(item.columns)
+        if listed_page:
             self._count_coverage(item)
         try:
             announcement = normalize(item)
         except IncompleteAnnouncement as exc:
             logger.warning("Cannot archive %s: %s; recorded as a parse failure", item.url, exc)
-            if item.kind == "page" and not item.paragraphs and not item.images and item.columns:
-                # Neither the profile nor discovery found a body: not one bad page, a blind spot.
-                self.stats.inc_value(f"xcedu/bodiless/{item.columns[0]}")
+            # Neither the profile nor discovery found a body: not one bad page, a blind spot.
+            bodiless = not item.paragraphs and not item.images
+            if listed_page:
+                self._report.detail_page_read(item.site, item.columns[0], bodiless)
             return Failure(item.url, "parse", str(exc))
+        if listed_page:
+            self._report.detail_page_read(item.site, item.columns[0], bodiless=False)
         for field, rule in announcement.provenance.items():
             self.stats.inc_value(f"xcedu/provenance/{field}/{rule}")
         return announcement
 
+    @property
+    def _report(self) -> RunReport:
+        return ArchiveRun.of(self.crawler).report
+
     def _count_coverage(self, item: RawAnnouncement) -> None:
         # Counted as found only when the profile's own rules found it: a template change
         # that the generic fallbacks rescue must still show, so that the profile gets fixed.
-        column = item.columns[0]
+        column = self._report.column_label(item.site, item.columns[0])
         by_profile = {field for field, rule in item.provenance.items() if rule == "profile"}
         found = {
             "pages": True,
@@ -130,8 +140,7 @@ class StorePipeline:
 
     def _record_failure(self, failure: Failure) -> None:
         self.archive.record_failure(failure.url, failure.reason, failure.detail)
-        self.stats.inc_value("xcedu/failed")
-        self.stats.inc_value(f"xcedu/failed/{failure.reason}")
+        self.run.report.failed(failure.url, failure.reason)
 
     def _store_files(self, item: Announcement | FileBatch) -> None:
         for stored in item.files:
@@ -142,4 +151,4 @@ class StorePipeline:
 
     def _store(self, item: Announcement) -> None:
         outcome = self.archive.store(item)
-        self.stats.inc_value(f"xcedu/{outcome}")
+        self.run.report.stored(item.site, outcome)

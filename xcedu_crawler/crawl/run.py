@@ -16,16 +16,14 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from xcedu_crawler.archive import Archive, ArchiveUnusable, utc_now
-from xcedu_crawler.crawl.health import assess, coverage_key, measure
+from xcedu_crawler.crawl.health import assess, measure
 from xcedu_crawler.crawl.incremental import CrawlPlan
+from xcedu_crawler.crawl.report import RunReport
 
 logger = logging.getLogger(__name__)
 
 EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4, "locked": 5}
 EXIT_LOCKED = EXIT_CODES["locked"]  # another crawl of the same archive is running
-# A column whose detail pages show no body this often is read blind (see bodiless_columns).
-MIN_BODILESS_PAGES = 2
-BODILESS_SHARE = 0.1
 # The close reason of a crawl stopped because the archive could not be written.
 WRITE_ERROR = "archive_write_error"
 # The room kept free beside the archive for the run's own row (see _reserve_room).
@@ -90,22 +88,6 @@ def is_write_error(exc: BaseException) -> bool:
     return isinstance(exc, (sqlite3.OperationalError, OSError))
 
 
-def bodiless_columns(stats: dict[str, Any]) -> list[str]:
-    """Columns where neither the profile nor discovery found a body on a share of the pages.
-
-    Absolute, unlike the health figures, so that a first run on a site nobody has seen
-    cannot stay `ok`; one broken page among many is a failure row, not a problem of the run.
-    """
-    problems = []
-    for key, count in sorted(stats.items()):
-        if key.startswith("xcedu/bodiless/"):
-            column = key.removeprefix("xcedu/bodiless/")
-            pages = stats.get(coverage_key(column, "pages"), count)
-            if count >= MIN_BODILESS_PAGES and count >= BODILESS_SHARE * pages:
-                problems.append(f"column {column}: no body found on {count} of {pages} detail page(s)")
-    return problems
-
-
 class ArchiveRun:
     """The one owner of the archive during a crawl, wherever it was started from.
 
@@ -129,6 +111,7 @@ class ArchiveRun:
         self.outcome: RunOutcome | None = None
         self.refusal: tuple[str, str] | None = None  # (close reason, message)
         self.write_error: str | None = None
+        self.report = RunReport(crawler.stats)
         self._lock: IO[str] | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -225,14 +208,8 @@ class ArchiveRun:
         warnings = assess(health, self.archive.recent_health())
         for warning in warnings:
             logger.warning("Run health: %s", warning)
-        status, why = self.run_status(stats, reason, warnings)
-        counts = {
-            "new": stats.get("xcedu/new", 0),
-            "updated": stats.get("xcedu/updated", 0),
-            "unchanged": stats.get("xcedu/unchanged", 0),
-            "failed": stats.get("xcedu/failed", 0),
-            "requests": stats.get("downloader/request_count", 0),
-        }
+        status, why = self.run_status(reason, warnings)
+        counts = {**self.report.counts(), "requests": stats.get("downloader/request_count", 0)}
         self.outcome = RunOutcome(self.run_id, status, self.plan.mode, why, counts)
         try:
             self._finish(status, counts, {**stats, "finish_reason": reason, "finish_time": utc_now()},
@@ -249,7 +226,8 @@ class ArchiveRun:
     def _finish(self, status: str, counts: dict[str, int], stats: dict[str, Any], why: str | None,
                 health: dict[str, Any]) -> None:
         try:
-            self.archive.finish_run(self.run_id, status, counts, stats, reason=why, health=health)
+            self.archive.finish_run(self.run_id, status, counts, stats, reason=why, health=health,
+                                   sites=self.report.per_site())
         except sqlite3.OperationalError:
             if not self.write_error:
                 raise
@@ -260,29 +238,14 @@ class ArchiveRun:
             self.archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
 
-    def run_status(self, stats: dict[str, Any], reason: str, warnings: list[str]) -> tuple[str, str | None]:
-        """The run's status and, unless it is `ok`, why."""
+    def run_status(self, reason: str, warnings: list[str]) -> tuple[str, str | None]:
+        """The run's status and, unless it is `ok`, why: the sites' report, the end, the health."""
         if self.write_error:
             return "failed", self.write_error
-        failed_lists = stats.get("xcedu/failed_lists", 0)
-        nothing_read = failed_lists and not stats.get("xcedu/list_pages", 0)
-        challenges = stats.get("xcedu/challenges", 0)
-        if stats.get("xcedu/blocked_hosts", 0):
-            return "blocked", "the site answered with anti-crawler challenges; the host was left alone"
-        if nothing_read and challenges:
-            return "blocked", "no list page could be read: the site answered with anti-crawler challenges"
-        if nothing_read:
-            return "failed", "no list page could be read"
-        problems = []
-        if challenges:
-            problems.append(f"{challenges} anti-crawler challenge(s)")
-        if failed_lists:
-            problems.append(f"{failed_lists} list page(s) could not be read")
-        if unstored := stats.get("xcedu/failed/store_error", 0):
-            problems.append(f"{unstored} announcement(s) could not be stored")
-        problems += [f"column {column}: {why}" for column, why in
-                     sorted(stats.get("xcedu/list_problems", {}).items())]
-        problems += bodiless_columns(stats)
+        status, why = self.report.status()
+        if status in {"blocked", "failed"}:
+            return status, why
+        problems = [why] if why else []
         if reason != "finished":
             problems.append(f"the crawl ended early ({reason})")
         problems += warnings

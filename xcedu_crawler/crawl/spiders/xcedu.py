@@ -14,7 +14,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
 
 from xcedu_crawler.archive import utc_now
-from xcedu_crawler.crawl.health import list_key
 from xcedu_crawler.crawl.middlewares import (
     Blocked,
     RedirectedOffSite,
@@ -26,7 +25,7 @@ from xcedu_crawler.extract.article import ArticlePart
 from xcedu_crawler.extract.detail_page import DetailPage
 from xcedu_crawler.extract.entries import announcement_from_entry
 from xcedu_crawler.extract.list_page import DatastorePaging, ListPage, NextPage
-from xcedu_crawler.extract.sites import get_profile
+from xcedu_crawler.extract.sites.targets import SiteTarget, read_sites_file, site_targets
 from xcedu_crawler.extract.urls import canonical_url, file_extension, host_of
 from xcedu_crawler.items import (
     ColumnListing,
@@ -41,6 +40,13 @@ logger = logging.getLogger(__name__)
 
 MAX_SCRIPT_REDIRECTS = 3
 MAX_ARTICLE_PARTS = 50
+
+
+def comma_list(value: str | list[str] | None) -> list[str]:
+    """A spider argument given as `a,b` on the command line or as a list in code."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [item.strip() for item in value or [] if item.strip()]
 
 
 def fetched(response: Response) -> FetchedPage:
@@ -60,14 +66,15 @@ class XceduSpider(scrapy.Spider):
         *args: Any,
         start_urls: str | list[str] | None = None,
         full: str | bool = False,
-        site: str | None = None,
+        site: str | list[str] | None = None,
+        sites_file: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.site_name = site  # -a site=NAME: a profile other than XCEDU_SITE
-        if isinstance(start_urls, str):
-            start_urls = [url.strip() for url in start_urls.split(",") if url.strip()]
-        self.requested_start_urls = start_urls or []
+        # -a site=NAME[,NAME=BASE_URL,COLUMN_URL...]: sites other than XCEDU_SITE, all in this run;
+        # -a sites_file=FILE: the same, one a line.
+        self.site_specs = [*comma_list(site), *(read_sites_file(sites_file) if sites_file else [])]
+        self.requested_start_urls = comma_list(start_urls)
         # -a full=1: walk every list page and re-fetch every detail (a periodic backfill).
         self.full = str(full).lower() in {"1", "true", "yes", "on"}
 
@@ -76,24 +83,30 @@ class XceduSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         try:
-            spider.profile = get_profile(spider.site_name or settings.get("XCEDU_SITE"))
-        except ValueError as exc:
+            targets = site_targets(spider.site_specs, default_site=settings.get("XCEDU_SITE"),
+                                   base_url=settings.get("XCEDU_BASE_URL") or None,
+                                   start_urls=spider.requested_start_urls)
+        except (ValueError, OSError) as exc:
             raise NotConfigured(str(exc)) from exc
+        for target in targets:
+            if not target.column_urls:
+                raise NotConfigured(f"site profile {target.name!r} names no columns: "
+                                    "give them with -a start_urls=URL[,URL...]")
+        spider.targets = {target.name: target for target in targets}
+        spider.target_of_host = {host: target for target in targets for host in target.hosts}
         # Read once, and handed to every page object, so that one set of keys makes each URL canonical.
         spider.tracking_keys = tuple(settings.getlist("XCEDU_TRACKING_KEYS"))
-        spider.column_urls = spider.requested_start_urls or spider.profile.column_urls(
-            settings.get("XCEDU_BASE_URL") or None
-        )
-        if not spider.column_urls:
-            raise NotConfigured(f"site profile {spider.profile.name!r} names no columns: "
-                                "give them with -a start_urls=URL[,URL...]")
         # Same site means one of the hosts the columns live on; anything else is external.
-        spider.site_hosts = {host_of(url) for url in spider.column_urls}
+        spider.site_hosts = set(spider.target_of_host)
         spider.max_list_pages = settings.getint("XCEDU_MAX_LIST_PAGES")
         if spider.max_list_pages < 1:
             raise NotConfigured("XCEDU_MAX_LIST_PAGES must be at least 1")
-        spider.listed = {}  # column → the entry URLs its list pages showed in this run
+        spider.listed = {}  # (site, column) → the entry URLs its list pages showed in this run
         return spider
+
+    def target(self, url: str) -> SiteTarget:
+        """The site a page of this run belongs to, by its host (redirects stay on the run's hosts)."""
+        return self.target_of_host[host_of(url)]
 
     def canonical(self, url: str) -> str:
         return canonical_url(url, self.tracking_keys)
@@ -101,9 +114,13 @@ class XceduSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         # Planned by ArchiveRun once it holds the archive's lock, so that a run killed a
         # moment ago counts.
-        self.plan = ArchiveRun.of(self.crawler).plan
-        for url in self.column_urls:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
+        run = ArchiveRun.of(self.crawler)
+        self.plan, self.report = run.plan, run.report
+        for target in self.targets.values():
+            self.report.add_site(target.name, target.hosts)
+        for target in self.targets.values():
+            for url in target.column_urls:
+                yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
         # Downloads that failed last time are tried again, whatever the lists say.
         for referer, urls in self.plan.pending_files.items():
             yield FileBatch(referer, urls)
@@ -111,55 +128,51 @@ class XceduSpider(scrapy.Spider):
     def parse_list(
         self, response: Response, column: str | None = None, paging: DatastorePaging | None = None
     ) -> Iterator[Any]:
-        page = ListPage(response.selector, response.url, self.profile, column=column,
+        target = self.target(response.url)
+        page = ListPage(response.selector, response.url, target.profile, column=column,
                         tracking_keys=self.tracking_keys)
         if page.column is None:
-            self.crawler.stats.inc_value("xcedu/failed_lists")
+            self.report.list_failed(response.url)
             yield Failure(response.url, "parse", "list page without a column name")
             return
-        stats = self.crawler.stats
-        stats.inc_value("xcedu/list_pages")
-        stats.inc_value(list_key(page.column, "pages"))
         found = page.entries
         # Health counts the entries the profile's own selector found: entries that only
         # discovery found still show as a drop, so that the profile gets fixed.
-        if page.provenance["entries"] == "profile" or not self.profile.list_entry:
-            stats.inc_value(list_key(page.column, "entries"), len(found))
+        counted = page.provenance["entries"] == "profile" or not target.profile.list_entry
+        self.report.list_page_read(target.name, page.column, len(found), counted)
         for field, rule in page.provenance.items():
-            stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
+            self.crawler.stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
         if not found:
-            self.list_problem(page.column, f"list page {response.url} shows no entries")
+            self.list_problem(target, page.column, f"list page {response.url} shows no entries")
         yield ListPageRead(self.canonical(response.url))
         entries = [replace(entry, url=self.canonical(entry.url)) for entry in found]
-        listed = self.listed.setdefault(page.column, set())
+        listed = self.listed.setdefault((target.name, page.column), set())
         unseen = {entry.url for entry in entries} - listed
         listed |= unseen
         new_entries = 0
         for entry in entries:
             if self.plan.is_known(entry):
-                stats.inc_value("xcedu/skipped_known")
+                self.crawler.stats.inc_value("xcedu/skipped_known")
                 yield ColumnListing(entry.url, entry.column)
                 continue
             new_entries += 1
-            yield from self.follow_entry(entry)
+            yield from self.follow_entry(entry, target)
         next_page = page.next_page(paging)
         if not (next_page and self.plan.follows_pager(new_entries)):
             return
-        pages_read = stats.get_value(list_key(page.column, "pages"))
         if not unseen:
-            self.list_problem(page.column, f"pager stopped: list page {response.url} lists nothing not "
-                                           "already listed")
-        elif pages_read >= self.max_list_pages:
-            self.list_problem(page.column, f"pager stopped: more than {self.max_list_pages} list pages "
-                                           "(XCEDU_MAX_LIST_PAGES)")
+            self.list_problem(target, page.column, f"pager stopped: list page {response.url} lists "
+                                                   "nothing not already listed")
+        elif self.report.list_pages_of(target.name, page.column) >= self.max_list_pages:
+            self.list_problem(target, page.column, f"pager stopped: more than {self.max_list_pages} "
+                                                   "list pages (XCEDU_MAX_LIST_PAGES)")
         else:
             yield self.list_request(next_page, page.column)
 
-    def list_problem(self, column: str, why: str) -> None:
+    def list_problem(self, target: SiteTarget, column: str, why: str) -> None:
         """Something wrong with COLUMN's list that makes the run `partial` (the first one said)."""
-        logger.warning("Column %s: %s", column, why)
-        problems = self.crawler.stats.get_value("xcedu/list_problems") or {}
-        self.crawler.stats.set_value("xcedu/list_problems", {column: why, **problems})
+        logger.warning("Column %s: %s", self.report.column_label(target.name, column), why)
+        self.report.list_problem(target.name, column, why)
 
     def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
         if next_page.formdata is None:
@@ -173,12 +186,12 @@ class XceduSpider(scrapy.Spider):
             cb_kwargs={"column": column, "paging": next_page.paging},
         )
 
-    def follow_entry(self, entry: ListEntry) -> Iterator[Any]:
+    def follow_entry(self, entry: ListEntry, target: SiteTarget) -> Iterator[Any]:
         url = entry.url
-        if host_of(url) not in self.site_hosts:
-            yield announcement_from_entry(entry, "external", site=self.profile.name)
-        elif file_extension(url) in self.profile.file_extensions:
-            yield announcement_from_entry(entry, "file", site=self.profile.name)
+        if host_of(url) not in target.hosts:
+            yield announcement_from_entry(entry, "external", site=target.name)
+        elif file_extension(url) in target.profile.file_extensions:
+            yield announcement_from_entry(entry, "file", site=target.name)
         else:
             # The detail request below is filtered when another column already asked for
             # it, so the column is reported on its own.
@@ -200,9 +213,11 @@ class XceduSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         """A detail page; for an article over several pages, PARTS and PAGES are what its
         earlier pages gave (plain values: a request must pickle for a JOBDIR disk queue)."""
-        page = DetailPage(response.selector, response.url, self.profile, tracking_keys=self.tracking_keys)
+        target = self.target(response.url)
+        page = DetailPage(response.selector, response.url, target.profile, tracking_keys=self.tracking_keys)
         if page.redirect_url and not parts:
-            yield from self.follow_script_redirect(page.redirect_url, page.canonical_url, entry, aliases)
+            yield from self.follow_script_redirect(page.redirect_url, page.canonical_url, entry, aliases,
+                                                   target)
             return
         if page.is_not_found:
             yield Failure(page.canonical_url, "not_found_page", "HTTP 200 with an error page")
@@ -223,20 +238,20 @@ class XceduSpider(scrapy.Spider):
                 dont_filter=True,
             )
             return
-        yield page.to_item(entry=entry, site=self.profile.name, earlier=parts, aliases=aliases, pages=pages)
+        yield page.to_item(entry=entry, site=target.name, earlier=parts, aliases=aliases, pages=pages)
 
     def follow_script_redirect(
-        self, target: str, stub: str, entry: ListEntry, aliases: tuple[str, ...]
+        self, location: str, stub: str, entry: ListEntry, aliases: tuple[str, ...], site: SiteTarget
     ) -> Iterator[Any]:
-        target = self.canonical(target)
-        if host_of(target) not in self.site_hosts:
-            yield announcement_from_entry(entry, "external", site=self.profile.name, url=target,
+        location = self.canonical(location)
+        if host_of(location) not in site.hosts:
+            yield announcement_from_entry(entry, "external", site=site.name, url=location,
                                           aliases=(*aliases, stub))
-        elif len(aliases) >= MAX_SCRIPT_REDIRECTS or target == stub or target in aliases:
-            yield Failure(stub, "parse", f"script redirect loop or chain too long via {target}")
+        elif len(aliases) >= MAX_SCRIPT_REDIRECTS or location == stub or location in aliases:
+            yield Failure(stub, "parse", f"script redirect loop or chain too long via {location}")
         else:
             yield scrapy.Request(
-                target,
+                location,
                 callback=self.parse_detail,
                 errback=self.detail_failed,
                 cb_kwargs={"entry": entry, "aliases": (*aliases, stub)},
@@ -245,7 +260,7 @@ class XceduSpider(scrapy.Spider):
             )
 
     def list_failed(self, failure: TwistedFailure) -> Iterator[Failure]:
-        self.crawler.stats.inc_value("xcedu/failed_lists")
+        self.report.list_failed(failure.request.url)
         yield self.failure_item(failure, "list page")
 
     def detail_failed(self, failure: TwistedFailure) -> Iterator[Any]:
@@ -254,7 +269,7 @@ class XceduSpider(scrapy.Spider):
             # As a script redirect off the site: the entry is archived as external.
             chain = [*failure.request.meta.get("redirect_urls", []), failure.request.url]
             aliases = (*failure.request.cb_kwargs.get("aliases", ()), *map(self.canonical, chain))
-            yield announcement_from_entry(entry, "external", site=self.profile.name,
+            yield announcement_from_entry(entry, "external", site=self.target(failure.request.url).name,
                                           url=self.canonical(failure.value.target), aliases=aliases)
             return
         yield self.failure_item(failure, "")
@@ -263,7 +278,7 @@ class XceduSpider(scrapy.Spider):
         """A callback raised: the URL gets a failure row (CallbackFailureMiddleware)."""
         is_list = response.request.callback == self.parse_list
         if is_list:
-            self.crawler.stats.inc_value("xcedu/failed_lists")
+            self.report.list_failed(response.url)
         detail = f"{'list page ' if is_list else ''}could not be read: {type(exception).__name__}: {exception}"
         # One line: the traceback of a page that breaks a parser says less than its URL.
         logger.error("%s %s", response.url, detail[:500])
