@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "crawl": ("commands.crawl:main", "crawl into the archive: lock, log, summary, exit code (for cron)"),
     "status": ("commands.status:main", "the last runs, open failures and health warnings"),
     "probe": ("commands.probe:main", "what discovery sees on a new site's list page; a draft profile"),
+    "schedule": ("commands.schedule:main", "crawl sites as Scrapyd jobs across nodes, wait, merge"),
     "merge": ("commands.merge:main", "merge archives (one per site or node) into one, deduplicated"),
     "check": ("commands.check:main", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("commands.demo:main", "serve the bundled replica, crawl it into a demo archive, print it"),

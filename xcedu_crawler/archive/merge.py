@@ -39,7 +39,7 @@ class Source:
     index: int
     archive: Archive
     files_dir: Path
-    label: str | None  # what its runs' merged_from says; None for the output's own archive
+    label: str | None  # its path, which its runs' merged_from says; None for the output itself
 
     def rows(self, sql: str, params: tuple = ()) -> Iterator[dict[str, Any]]:
         cursor = self.archive.db.execute(sql, params)
@@ -78,7 +78,7 @@ def merge_archives(inputs: list[Path], output: Path, files_dir_of) -> MergeSumma
         sources = []
         for index, path in enumerate(paths):
             archive = stack.enter_context(Archive.open_for_reading(path))
-            label = None if path == output else path.name
+            label = None if path == output else str(path)
             sources.append(Source(index, archive, files_dir_of(path), label))
         stack.callback(_remove_database, building)
         with Archive.open(building) as merged:
@@ -304,9 +304,10 @@ def _add_runs(merged: Archive, sources: list[Source]) -> int:
     for source in sources:
         for row in source.rows("SELECT * FROM crawl_runs WHERE status != 'running' ORDER BY id"):
             del row["id"]
-            row[MERGED_FROM] = row.get(MERGED_FROM) or source.label
-            identity = json.dumps(row, sort_keys=True)
-            runs.setdefault(identity, row)
+            label = row.pop(MERGED_FROM, None) or source.label
+            # A run is its times, figures and Scrapy stats, wherever its archive was copied to
+            # since: the first archive to bring it labels it.
+            runs.setdefault(json.dumps(row, sort_keys=True), {**row, MERGED_FROM: label})
     ordered = sorted(runs.items(), key=lambda run: (run[1]["started_at"], run[0]))
     for _, row in ordered:
         merged.db["crawl_runs"].insert(row)
