@@ -48,16 +48,15 @@ class Source:
             yield dict(zip(names, row, strict=True))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sighting:
-    """An announcement's content as one archive saw it at one time: replayed in time order."""
+    """An announcement as one archive saw it at one time: replayed in time order. Only the
+    keys are held, so that a province's archives need not fit in memory: the content is
+    read again when it is replayed."""
 
     time: str
-    order: tuple[int, int, int]  # input, row, step: an archive's own order wins every tie
-    source: Source
-    row: dict[str, Any]
-    content: dict[str, Any]
-    page_ids: str | None
+    order: tuple[int, int, int]  # input, announcement id, step: an archive's own order wins ties
+    state: int  # which of the announcement's contents: 0 the first, one more after each version
     seen: bool  # a crawl saw it (a re-parse that changed it did not)
 
 
@@ -137,31 +136,30 @@ def _add_pages(merged: Archive, sources: list[Source]) -> None:
 
 
 def _sightings(source: Source) -> Iterator[Sighting]:
-    """Each state an announcement of SOURCE had, at the time it took it, then its last sighting."""
-    versions: dict[int, list[dict[str, Any]]] = {}
-    for version in source.rows("SELECT * FROM announcement_versions ORDER BY announcement_id, id"):
-        versions.setdefault(version["announcement_id"], []).append(version)
-    for row in source.rows("SELECT * FROM announcements ORDER BY id"):
-        history = versions.get(row["id"], [])
-        # A version keeps the values its change replaced: walk back from the stored row.
-        states = [({field: row[field] for field in VERSIONED_FIELDS}, row["page_ids"])]
-        for version in reversed(history):
-            states.append(({**states[-1][0], **json.loads(version["old_values"])}, version["page_ids"]))
-        states.reverse()
-        times = [row["first_seen_at"], *(version["recorded_at"] for version in history)]
-        for step, ((content, page_ids), time) in enumerate(zip(states, times, strict=True)):
-            yield Sighting(time, (source.index, row["id"], step), source, row, content, page_ids,
-                           seen=step == 0)
+    """Each content an announcement of SOURCE had, from when it had it, then its last sighting."""
+    for row in source.rows(
+        "SELECT id, first_seen_at, last_seen_at, (SELECT json_group_array(recorded_at) FROM "
+        "(SELECT recorded_at FROM announcement_versions v WHERE v.announcement_id = a.id "
+        "ORDER BY v.id)) AS changes FROM announcements a ORDER BY id"
+    ):
+        times = [row["first_seen_at"], *json.loads(row["changes"])]
+        for state, time in enumerate(times):
+            yield Sighting(time, (source.index, row["id"], state), state, seen=state == 0)
         # Last seen with the content it had then (a later re-parse may have changed it since).
-        current = max(step for step, time in enumerate(times) if time <= row["last_seen_at"])
-        content, page_ids = states[current]
-        yield Sighting(row["last_seen_at"], (source.index, row["id"], len(states)), source, row,
-                       content, page_ids, seen=True)
+        current = max(state for state, time in enumerate(times) if time <= row["last_seen_at"])
+        yield Sighting(row["last_seen_at"], (source.index, row["id"], len(times)), current, seen=True)
 
 
-def _announcement(sighting: Sighting) -> Announcement:
-    row, content = sighting.row, sighting.content
-    archive = sighting.source.archive
+def _announcement(source: Source, announcement_id: int, state: int) -> Announcement:
+    """The announcement as it was in its STATE-th content, with its pages of then."""
+    [row] = source.rows("SELECT * FROM announcements WHERE id = ?", (announcement_id,))
+    versions = list(source.rows("SELECT old_values, page_ids FROM announcement_versions "
+                                "WHERE announcement_id = ? ORDER BY id", (announcement_id,)))
+    # A version keeps the values its change replaced: walk back from the stored row.
+    content, page_ids = {field: row[field] for field in VERSIONED_FIELDS}, row["page_ids"]
+    for version in reversed(versions[state:]):
+        content.update(json.loads(version["old_values"]))
+        page_ids = version["page_ids"]
     return Announcement(
         url=row["url"], kind=content["kind"], title=content["title"], title_tag=content["title_tag"],
         source=content["source"], published_at=content["published_at"],
@@ -169,18 +167,22 @@ def _announcement(sighting: Sighting) -> Announcement:
         aliases=json.loads(row["aliases"]), columns=json.loads(row["columns"]),
         paragraphs=json.loads(content["paragraphs"]), images=json.loads(content["images"]),
         site=row["site"], provenance=json.loads(row["provenance"] or "{}"),
-        pages=[archive.page(page_id) for page_id in json.loads(sighting.page_ids or "[]")],
+        pages=[source.archive.page(page_id) for page_id in json.loads(page_ids or "[]")],
     )
 
 
 def _replay_announcements(merged: Archive, sources: list[Source]) -> dict[tuple[int, int], int]:
     """Store every sighting in time order; the merged id of each input announcement."""
-    sightings = [sighting for source in sources for sighting in _sightings(source)]
-    sightings.sort(key=lambda sighting: (sighting.time, sighting.order))
+    sightings = sorted((sighting for source in sources for sighting in _sightings(source)),
+                       key=lambda sighting: (sighting.time, sighting.order))
     for sighting in sightings:
-        merged.store(_announcement(sighting), now=sighting.time, seen=sighting.seen)
-    rows = {(sighting.source.index, sighting.row["id"]): sighting.row for sighting in sightings}
-    return {key: merged.find_id([row["url"], *json.loads(row["aliases"])]) for key, row in rows.items()}
+        index, announcement_id, _ = sighting.order
+        item = _announcement(sources[index], announcement_id, sighting.state)
+        merged.store(item, now=sighting.time, seen=sighting.seen)
+    return {
+        (source.index, row["id"]): merged.find_id([row["url"], *json.loads(row["aliases"])])
+        for source in sources for row in source.rows("SELECT id, url, aliases FROM announcements")
+    }
 
 
 def _add_attachments(merged: Archive, sources: list[Source], ids: dict[tuple[int, int], int]) -> None:
