@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from xcedu_replica import ReplicaServer, build_site
 from xcedu_replica.families.trs import build_trs_site
@@ -9,8 +12,10 @@ from xcedu_replica.families.trs import build_trs_site
 from tests.checks import archive_content, runs
 from tests.conftest import crawl
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive.merge import merge_archives
 from xcedu_crawler.cli import main as xcedu
 from xcedu_crawler.commands.common import files_dir_beside
+from xcedu_crawler.items import Announcement
 
 
 def dump(db_path) -> dict[str, list]:
@@ -70,3 +75,51 @@ async def test_merged_archives_equal_one_crawl_of_both_sites_and_merging_again_c
 def versions(content, url: str) -> list:
     [announcement] = [row for urls, row in content["announcements"].items() if url in urls]
     return announcement["versions"]
+
+
+def announcement(url: str, paragraph: str) -> Announcement:
+    return Announcement(url=url, kind="page", title="关于做好招生工作的通知", title_tag=None, source=None,
+                        published_at="2022-03-01T09:30:00+08:00", published_precision="minute",
+                        published_raw="2022-03-01 09:30", paragraphs=[paragraph])
+
+
+def archive_of(path, *steps) -> None:
+    """An archive written by STEPS: ("store", url, paragraph, time) or ("fail", url, reason, time)."""
+    with Archive.open(path) as archive:
+        for step, url, what, now in steps:
+            if step == "store":
+                archive.store(announcement(url, what), now=now)
+            else:
+                archive.record_failure(url, what, "", now=now)
+
+
+URL = "http://127.0.0.1:8000/a/1.html"
+
+
+@pytest.mark.parametrize(("failed_at", "open_after_merge"), [
+    ("2026-01-01T00:00:00+00:00", False),  # archived by the other archive since: closed
+    ("2026-01-03T00:00:00+00:00", True),  # failed after the other archive's sighting: open
+])
+def test_a_failure_stays_open_unless_another_archive_archived_the_url_since(
+        tmp_path, failed_at, open_after_merge):
+    archive_of(tmp_path / "a" / "x.db", ("fail", URL, "http_500", failed_at))
+    archive_of(tmp_path / "b" / "x.db", ("store", URL, "正文", "2026-01-02T00:00:00+00:00"))
+    merged = tmp_path / "all.db"
+    merge_archives([tmp_path / "a" / "x.db", tmp_path / "b" / "x.db"], merged, files_dir_beside)
+    assert [f[0] for f in archive_content(merged)["failures"]] == ([URL] if open_after_merge else [])
+
+
+def test_content_seen_differently_by_two_archives_becomes_versions_in_the_order_seen(tmp_path):
+    first, second, third = "2026-01-01T00:00:00+00:00", "2026-01-02T00:00:00+00:00", "2026-01-03T00:00:00+00:00"
+    archive_of(tmp_path / "a" / "x.db", ("store", URL, "初稿", first), ("store", URL, "初稿", third))
+    archive_of(tmp_path / "b" / "x.db", ("store", URL, "修订稿", second))
+    merged = tmp_path / "all.db"
+    merge_archives([tmp_path / "b" / "x.db", tmp_path / "a" / "x.db"], merged, files_dir_beside)
+    with Archive.open_for_reading(merged) as archive:
+        [row] = archive.db["announcements"].rows
+        history = [(v["recorded_at"], json.loads(v["old_values"])["paragraphs"])
+                   for v in archive.db["announcement_versions"].rows_where(order_by="id")]
+    assert (row["first_seen_at"], row["last_seen_at"], row["changed_at"]) == (first, third, third)
+    assert json.loads(row["paragraphs"]) == ["初稿"]
+    assert history == [(second, '["初稿"]'), (third, '["修订稿"]')]
+

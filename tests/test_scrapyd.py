@@ -19,7 +19,7 @@ from xcedu_replica.families.trs import build_trs_site
 from tests.checks import archive_content, runs
 from tests.conftest import crawl
 from xcedu_crawler.commands import schedule
-from xcedu_crawler.crawl.scrapyd import PROJECT, ScrapydError, call
+from xcedu_crawler.crawl.scrapyd import PROJECT, ScrapydError, call, node_for
 
 ROOT = Path(__file__).resolve().parent.parent
 # All scrapyd-deploy needs to build the egg: the metadata and the product package, no replica.
@@ -85,7 +85,9 @@ def deploy(node_url: str, folder: Path) -> None:
     with open(project / "scrapy.cfg", "w") as cfg:
         config.write(cfg)
     deploy_command = Path(sys.executable).parent / "scrapyd-deploy"
-    result = subprocess.run([deploy_command, "--version", "1"], cwd=project, capture_output=True, text=True)
+    # check=False: the assertion shows scrapyd-deploy's own complaint.
+    result = subprocess.run([deploy_command, "--version", "1"], check=False, cwd=project,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
@@ -119,3 +121,14 @@ async def test_two_sites_crawled_as_scrapyd_jobs_and_merged_equal_one_crawl_of_b
         (str(archives / site / "xcedu.db"), "ok") for site in ("changge", "xuchang")]
     # Each job wrote its own archive, its files beside it.
     assert all((archives / site / "files").is_dir() for site in ("changge", "xuchang"))
+
+
+def test_a_site_stays_on_its_node_and_a_new_node_takes_only_sites_it_gets():
+    sites = [f"site{number}" for number in range(60)]
+    nodes = [f"http://node{number}:6800/" for number in range(3)]
+    before = {site: node_for(site, nodes) for site in sites}
+    after = {site: node_for(site, [*nodes, "http://node3:6800/"]) for site in sites}
+    moved = {site for site in sites if before[site] != after[site]}
+    assert set(before.values()) == set(nodes)
+    assert moved and all(after[site] == "http://node3:6800/" for site in moved)
+    assert len(moved) < len(sites) / 2
