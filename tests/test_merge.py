@@ -123,3 +123,10 @@ def test_content_seen_differently_by_two_archives_becomes_versions_in_the_order_
     assert json.loads(row["paragraphs"]) == ["初稿"]
     assert history == [(second, '["初稿"]'), (third, '["修订稿"]')]
 
+
+
+def test_an_input_that_is_no_archive_is_named_and_nothing_is_written(tmp_path, capsys):
+    (tmp_path / "notes.db").write_text("not an archive")
+    assert xcedu(["merge", str(tmp_path / "notes.db"), "-o", str(tmp_path / "all.db")]) == 1
+    assert "notes.db is not an SQLite archive" in capsys.readouterr().err
+    assert not (tmp_path / "all.db").exists()

@@ -68,14 +68,14 @@ def merge_archives(inputs: list[Path], output: Path, files_dir_of) -> MergeSumma
     versions, pages and search are deduplicated exactly as by one crawl.
     """
     output = output.absolute()
-    paths = [output] if output.exists() else []
-    paths += [path.absolute() for path in inputs if path.absolute().resolve() not in
-              {known.resolve() for known in paths}]
+    paths = {output.resolve(): output} if output.exists() else {}
+    for path in inputs:
+        paths.setdefault(path.resolve(), path.absolute())
     building = output.with_name(f".{output.name}.{os.getpid()}.merging")
     with ExitStack() as stack:
         stack.enter_context(closing(take_lock(output)))
         sources = []
-        for index, path in enumerate(paths):
+        for index, path in enumerate(paths.values()):
             archive = stack.enter_context(Archive.open_for_reading(path))
             label = None if path == output else str(path)
             sources.append(Source(index, archive, files_dir_of(path), label))
@@ -128,8 +128,8 @@ def _add_pages(merged: Archive, sources: list[Source]) -> None:
     """Every raw page kept, in the order fetched, each distinct one once: also those that no
     announcement points to (the second copy of a republished announcement)."""
     pages = sorted(
-        ((page.fetched_at, source.index, page_id), source, page_id)
-        for source in sources for page_id, page in source.archive.pages()
+        ((row["fetched_at"], source.index, row["id"]), source, row["id"])
+        for source in sources for row in source.rows("SELECT id, fetched_at FROM pages")
     )
     for _, source, page_id in pages:
         merged._save_pages([source.archive.page(page_id)])
