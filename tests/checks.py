@@ -75,3 +75,38 @@ def check_archive(db_path, site, base_url, site_name: str | None = None) -> None
         assert (row["gone_at"] is not None) == want.get("gone", False), want["url"]
     failures = {(f["url"], f["reason"]) for f in data["failures"]}
     assert failures == {(f["url"], f["reason"]) for f in site.expected_failures(base_url)}
+
+
+CONTENT_FIELDS = (*ANNOUNCEMENT_FIELDS, "body", "content_hash", "site", "provenance")
+
+
+def archive_content(db_path) -> dict[str, object]:
+    """What an archive holds, by URL and content hash, comparable across crawls: no ids, no
+    times, and nothing that the order of concurrent requests decides (which URL of a
+    republished copy came first, the order of its columns, which copy's pages it points to)."""
+    with Archive.open_for_reading(db_path) as archive:
+        db = archive.db
+        announcements = {}
+        for row in db["announcements"].rows_where(order_by="id"):
+            attachments = db.execute(
+                "SELECT url, name, sha256 FROM attachments WHERE announcement_id = ? ORDER BY url",
+                [row["id"]]).fetchall()
+            versions = db.execute(
+                "SELECT fields, old_values FROM announcement_versions WHERE announcement_id = ? "
+                "ORDER BY id", [row["id"]]).fetchall()
+            urls = tuple(sorted([row["url"], *json.loads(row["aliases"])]))
+            announcements[urls] = {
+                **{field: row[field] for field in CONTENT_FIELDS},
+                "columns": sorted(json.loads(row["columns"])),
+                "attachments": attachments, "versions": versions,
+                "pages": len(json.loads(row["page_ids"] or "[]")),
+                "changed": row["changed_at"] is not None, "gone": row["gone_at"] is not None,
+            }
+        return {
+            "announcements": announcements,
+            "listings": db.execute("SELECT url_key, url, list_title, list_date FROM announcement_urls "
+                                   "ORDER BY url_key").fetchall(),
+            "pages": db.execute("SELECT DISTINCT url, status, body_sha256 FROM pages ORDER BY 1, 2, 3").fetchall(),
+            "files": db.execute("SELECT url, path, sha256, size FROM files ORDER BY url").fetchall(),
+            "failures": db.execute("SELECT url, reason FROM failures ORDER BY url").fetchall(),
+        }

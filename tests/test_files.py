@@ -253,7 +253,8 @@ def test_downloads_send_the_linking_page_as_referer(tmp_path):
 
 
 def test_a_stored_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
-    from xcedu_crawler.crawl.files import file_matches, write_verified
+    from xcedu_crawler.archive.pages import file_matches
+    from xcedu_crawler.crawl.files import write_verified
 
     body = b"%PDF-1.4 attachment" * 100
     digest = hashlib.sha256(body).hexdigest()

@@ -8,7 +8,8 @@ import sys
 import time
 
 from tests.checks import check_archive, runs
-from xcedu_crawler.crawl.run import EXIT_LOCKED, take_lock
+from xcedu_crawler.archive.lock import take_lock
+from xcedu_crawler.crawl.run import EXIT_LOCKED
 
 
 def crawl_command(server, db_path, *extra: str) -> list[str]:

@@ -27,6 +27,8 @@ SUBCOMMANDS = {
               "what discovery sees on a new site's list page; a draft profile"),
     "check": ("check:check", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
+    "schedule": ("schedule:schedule_command", "crawl sites as Scrapyd jobs across nodes, wait, merge"),
+    "merge": ("merge:merge", "merge archives (one per site or node) into one, deduplicated"),
 }
 
 

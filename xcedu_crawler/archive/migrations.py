@@ -199,3 +199,9 @@ INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at)
 def record_sites_per_run(db: Database) -> None:
     # A run over several sites keeps each site's status and figures.
     _run(db, 'ALTER TABLE "crawl_runs" ADD COLUMN "sites" TEXT')
+
+
+@migrations()
+def record_merged_runs(db: Database) -> None:
+    # `xcedu merge` keeps every input's runs, each naming the archive it came from.
+    _run(db, 'ALTER TABLE "crawl_runs" ADD COLUMN "merged_from" TEXT')

@@ -6,6 +6,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -14,12 +15,23 @@ from xcedu_crawler.archive.rows import insert_row, marks, utc_now
 from xcedu_crawler.items import FetchedPage, StoredFile
 
 
+def file_matches(path: Path, size: int, digest: str) -> bool:
+    """PATH holds exactly SIZE bytes whose SHA-256 is DIGEST (a stored file is trusted only then)."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        with open(path, "rb") as stored:
+            return hashlib.file_digest(stored, "sha256").hexdigest() == digest
+    except OSError:
+        return False
+
+
 class PagesAndFiles:
     """The part of `Archive` that keeps what was fetched, byte for byte."""
 
     db: Database
 
-    def _save_pages(self, pages: list[FetchedPage]) -> list[int]:
+    def save_pages(self, pages: list[FetchedPage]) -> list[int]:
         """Keep each page as served; a page already kept with the same bytes is not kept again."""
         ids = []
         for page in pages:

@@ -109,6 +109,8 @@ CRAWL_RUNS = (
     Column("health", "TEXT", "the run-health figures", json=True),
     Column("sites", "TEXT", "each site's status, reason and counts, for a run over several sites",
            json=True),
+    Column("merged_from", "TEXT", "the archive `xcedu merge` took the run from; NULL for the "
+           "archive's own runs"),
 )
 
 TABLES = {

@@ -26,7 +26,7 @@ NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 class Store:
     """The writing side of `Archive`: one announcement, or one listing, at a time."""
 
-    # Pages (_save_pages), the index (_index) and failures (clear_failures) are the other
+    # Pages (save_pages), the index (_index) and failures (clear_failures) are the other
     # parts of Archive, which stores an announcement's all in one transaction.
     db: Database
 
@@ -59,7 +59,7 @@ class Store:
                 for column in item.columns:
                     self._upsert_listing(listed, column, now)
             columns = merged(item.columns, self._listed_columns(urls))
-            page_ids = self._save_pages(item.pages) if item.pages else None
+            page_ids = self.save_pages(item.pages) if item.pages else None
             announcement_id = self.find_id(urls)
             if announcement_id is None:
                 # A republished copy: another URL, the same content.

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive.pages import file_matches
 from xcedu_crawler.commands.common import (
     EXIT_STATUS_HELP,
     db_option,
@@ -16,7 +17,7 @@ from xcedu_crawler.commands.common import (
     open_archive,
     subcommand,
 )
-from xcedu_crawler.crawl.files import PARTIAL_SUFFIX, file_matches
+from xcedu_crawler.crawl.files import PARTIAL_SUFFIX
 
 EXIT_PROBLEMS = 3  # the check ran and found something wrong
 

@@ -59,6 +59,18 @@ def fail(ctx: click.Context, message: str, code: int) -> int:
     return code
 
 
+def name_value_pairs(ctx: click.Context, param: click.Parameter,
+                     pairs: tuple[str, ...]) -> dict[str, str]:
+    """A click callback: repeated NAME=VALUE options as a dict."""
+    parsed = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"{param.opts[0]} takes NAME=VALUE, not {pair!r}", ctx)
+        parsed[name] = value
+    return parsed
+
+
 def subcommand(name: str, description: str, example: str, exit_status: str = EXIT_STATUS_HELP):
     """The decorator of an xcedu subcommand: its --help ends with an example and the exit codes."""
     # \b keeps click from rewrapping the example into a command line nobody can paste.

@@ -10,14 +10,16 @@ from pathlib import Path
 import click
 
 from xcedu_crawler.archive import Archive, check_archive_usable
+from xcedu_crawler.archive.lock import AlreadyRunning, take_lock
 from xcedu_crawler.commands.common import (
     CommandError,
     default_db_path,
     files_dir_beside,
+    name_value_pairs,
     subcommand,
 )
 from xcedu_crawler.crawl.process import run_crawl
-from xcedu_crawler.crawl.run import EXIT_LOCKED, AlreadyRunning, RunOutcome, take_lock
+from xcedu_crawler.crawl.run import EXIT_LOCKED, RunOutcome
 
 DEFAULT_KEEP_LOGS = 30
 
@@ -34,18 +36,6 @@ def new_log_file(log_dir: Path, keep: int) -> Path:
     for old in existing[: max(len(existing) - (keep - 1), 0)]:
         old.unlink()
     return log_dir / f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}.log"
-
-
-def name_value_pairs(ctx: click.Context, param: click.Parameter,
-                     pairs: tuple[str, ...]) -> dict[str, str]:
-    """A click callback: repeated NAME=VALUE options as a dict."""
-    parsed = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise click.UsageError(f"{param.opts[0]} takes NAME=VALUE, not {pair!r}", ctx)
-        parsed[name] = value
-    return parsed
 
 
 def last_line(log_file: Path) -> str:

@@ -16,6 +16,7 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 
+from xcedu_crawler.archive.pages import file_matches
 from xcedu_crawler.crawl.middlewares import describe_download_error
 from xcedu_crawler.crawl.run import ArchiveRun
 from xcedu_crawler.items import Announcement, Failure, FileBatch, StoredFile
@@ -27,17 +28,6 @@ logger = logging.getLogger(__name__)
 _SAFE_EXTENSION = re.compile(r"\.[a-z0-9]{1,8}")
 # A file being written; only `xcedu check` ever sees one, left by a killed run.
 PARTIAL_SUFFIX = ".part"
-
-
-def file_matches(path: Path, size: int, digest: str) -> bool:
-    """PATH holds exactly SIZE bytes whose SHA-256 is DIGEST (a stored file is trusted only then)."""
-    try:
-        if path.stat().st_size != size:
-            return False
-        with open(path, "rb") as stored:
-            return hashlib.file_digest(stored, "sha256").hexdigest() == digest
-    except OSError:
-        return False
 
 
 def write_verified(target: Path, body: bytes, digest: str) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +14,7 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from xcedu_crawler.archive import Archive, ArchiveUnusable, utc_now
+from xcedu_crawler.archive.lock import AlreadyRunning, take_lock
 from xcedu_crawler.crawl.health import assess, measure
 from xcedu_crawler.crawl.incremental import CrawlPlan
 from xcedu_crawler.crawl.report import RunReport
@@ -28,32 +27,6 @@ EXIT_LOCKED = EXIT_CODES["locked"]  # another crawl of the same archive is runni
 WRITE_ERROR = "archive_write_error"
 # The room kept free beside the archive for the run's own row (see _reserve_room).
 RESERVE_BYTES = 128 * 1024
-
-
-class AlreadyRunning(RuntimeError):
-    pass
-
-
-def take_lock(db_path: Path) -> IO[str]:
-    """An exclusive lock beside the archive, held while the returned file stays open.
-
-    flock is released by the kernel when the process dies, even by SIGKILL, so a killed
-    run never leaves a stale lock behind.
-    """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_file = open(f"{db_path}.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held open
-    try:
-        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock_file.seek(0)
-        holder = lock_file.read().strip() or "unknown"
-        lock_file.close()
-        raise AlreadyRunning(f"another crawl of {db_path} is running (pid {holder})") from None
-    lock_file.seek(0)
-    lock_file.truncate()
-    lock_file.write(str(os.getpid()))
-    lock_file.flush()
-    return lock_file
 
 
 @dataclass
