@@ -89,10 +89,10 @@ def test_http_https_twin_is_the_same_announcement(archive):
 
 def test_cross_listing_adds_the_column_once(archive):
     archive.store(make())
-    assert archive.record_listing(URL, "通知公告")
-    assert archive.record_listing(URL, "通知公告")
+    assert archive.record_listings("通知公告", [URL])
+    assert archive.record_listings("通知公告", [URL])
     assert json.loads(rows(archive)[0]["columns"]) == ["工作动态", "通知公告"]
-    assert not archive.record_listing("http://jyj.example.cn/unknown.html", "通知公告")
+    assert not archive.record_listings("通知公告", ["http://jyj.example.cn/unknown.html"])
 
 
 def test_changed_content_updates_the_row_and_sets_changed_at(archive):

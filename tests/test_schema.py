@@ -55,7 +55,7 @@ def test_an_archive_made_before_listings_and_the_index_version_is_upgraded_on_op
 def test_a_listing_read_before_its_announcement_is_in_the_announcement_s_columns():
     archive = Archive.open(":memory:")
     url = "http://a.example.cn/2.html"
-    assert not archive.record_listing(url, "工作动态")
+    assert not archive.record_listings("工作动态", [url])
     archive.store(make(url, columns=["通知公告"]))
     [row] = archive.db["announcements"].rows
     assert row["columns"] == '["通知公告", "工作动态"]'

@@ -143,18 +143,13 @@ class FileBatch:
 
 
 @dataclass
-class ColumnListing:
-    """A column lists this URL; the archive adds the column to the announcement behind it."""
-
-    url: str  # canonical URL
-    column: str
-
-
-@dataclass
 class ListPageRead:
-    """A list page was read: any failure recorded for it earlier is over."""
+    """A list page of COLUMN was read, listing URLS: any failure recorded for it earlier is
+    over, and the archive keeps the listings (announcements take their columns from them)."""
 
     url: str
+    column: str
+    urls: list[str]  # canonical URLs of its entries, in the page's order
 
 
 @dataclass

@@ -109,6 +109,7 @@ def _merge_into(merged: Archive, sources: list[Source], files_dir: Path) -> Merg
     copied, missing = _add_files(merged, sources, files_dir)
     _mark_gone(merged, sources, ids)
     _keep_listings(merged, sources)
+    _union_listings(merged, sources)
     failures = _add_failures(merged, sources)
     runs = _add_runs(merged, sources)
     merged.rebuild_search_index()
@@ -258,6 +259,24 @@ def _keep_listings(merged: Archive, sources: list[Source]) -> None:
     merged.db.conn.executemany(
         "UPDATE announcement_urls SET list_title = ?, list_date = ? WHERE url_key = ?",
         [(title, date, key) for key, (_, title, date) in newest.items()],
+    )
+
+
+def _union_listings(merged: Archive, sources: list[Source]) -> None:
+    """Each (column, URL) any archive's lists showed, first seen the earliest and last seen the
+    latest any of them saw it; the replay's own listing rows, timed by sightings, give way."""
+    union: dict[tuple[str, str], dict[str, Any]] = {}
+    for source in sources:
+        for row in source.rows("SELECT * FROM listings"):
+            known = union.setdefault((row["column_name"], row["url_key"]), row)
+            known["first_seen_at"] = min(known["first_seen_at"], row["first_seen_at"])
+            if row["last_seen_at"] >= known["last_seen_at"]:
+                known.update(url=row["url"], last_seen_at=row["last_seen_at"])
+    merged.db.execute("DELETE FROM listings")
+    merged.db.conn.executemany(
+        "INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at) "
+        "VALUES (:column_name, :url_key, :url, :first_seen_at, :last_seen_at)",
+        sorted(union.values(), key=lambda row: (row["first_seen_at"], row["column_name"], row["url_key"])),
     )
 
 

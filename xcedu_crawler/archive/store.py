@@ -192,23 +192,24 @@ class Store:
 
     # Listings
 
-    def record_listing(self, url: str, column: str, now: str | None = None) -> bool:
-        """COLUMN lists URL: keep the listing, and mark the announcement behind it seen in it.
-
-        False when no announcement has that URL yet; its store takes the column from here.
-        """
+    def record_listings(self, column: str, urls: Iterable[str], now: str | None = None) -> int:
+        """COLUMN lists URLS: keep the listings, and mark the announcements behind them seen
+        in it; says how many were archived already (a later store takes the column from here)."""
         now = now or utc_now()
+        archived = 0
         with self.db.atomic():
-            self._upsert_listing(url, column, now)
-            announcement_id = self.find_id([url])
-            if announcement_id is None:
-                return False
-            update: dict[str, Any] = {"last_seen_at": now}
-            columns = json.loads(self.get(announcement_id)["columns"])
-            if column not in columns:
-                update["columns"] = json.dumps([*columns, column], ensure_ascii=False)
-            update_row(self.db, "announcements", announcement_id, update)
-        return True
+            for url in urls:
+                self._upsert_listing(url, column, now)
+                announcement_id = self.find_id([url])
+                if announcement_id is None:
+                    continue
+                archived += 1
+                update: dict[str, Any] = {"last_seen_at": now}
+                columns = json.loads(self.get(announcement_id)["columns"])
+                if column not in columns:
+                    update["columns"] = json.dumps([*columns, column], ensure_ascii=False)
+                update_row(self.db, "announcements", announcement_id, update)
+        return archived
 
     def _upsert_listing(self, url: str, column: str, now: str) -> None:
         self.db.execute(

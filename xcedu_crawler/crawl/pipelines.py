@@ -14,7 +14,6 @@ from xcedu_crawler.crawl.run import ArchiveRun, is_write_error
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.items import (
     Announcement,
-    ColumnListing,
     Failure,
     FileBatch,
     ListPageRead,
@@ -82,7 +81,7 @@ class NormalizePipeline:
 
 
 class StorePipeline:
-    """Writes announcements, column listings and failures to the archive that ArchiveRun opened.
+    """Writes announcements, list pages' listings and failures to the archive that ArchiveRun opened.
 
     An item that cannot be stored becomes a `store_error` failure (the run is then
     `partial`); a write error of the disk or database stops the crawl (ArchiveRun).
@@ -118,9 +117,8 @@ class StorePipeline:
             self._store_files(item)
         elif isinstance(item, FileBatch):
             self._store_files(item)
-        elif isinstance(item, ColumnListing):
-            self.archive.record_listing(item.url, item.column)
         elif isinstance(item, ListPageRead):
+            self.archive.record_listings(item.column, item.urls)
             self.archive.clear_failures([item.url])
         elif isinstance(item, Failure):
             self._record_failure(item)

@@ -28,7 +28,6 @@ from xcedu_crawler.extract.list_page import DatastorePaging, ListPage, NextPage
 from xcedu_crawler.extract.sites.targets import SiteTarget, read_sites_file, site_targets
 from xcedu_crawler.extract.urls import canonical_url, file_extension, host_of
 from xcedu_crawler.items import (
-    ColumnListing,
     Failure,
     FetchedPage,
     FileBatch,
@@ -144,8 +143,9 @@ class XceduSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
         if not found:
             self.list_problem(target, page.column, f"list page {response.url} shows no entries")
-        yield ListPageRead(self.canonical(response.url))
         entries = [replace(entry, url=self.canonical(entry.url)) for entry in found]
+        # One item for the page's listings, not one an entry: items are what a crawl's CPU goes on.
+        yield ListPageRead(self.canonical(response.url), page.column, [entry.url for entry in entries])
         listed = self.listed.setdefault((target.name, page.column), set())
         unseen = {entry.url for entry in entries} - listed
         listed |= unseen
@@ -153,7 +153,6 @@ class XceduSpider(scrapy.Spider):
         for entry in entries:
             if self.plan.is_known(entry):
                 self.crawler.stats.inc_value("xcedu/skipped_known")
-                yield ColumnListing(entry.url, entry.column)
                 continue
             new_entries += 1
             yield from self.follow_entry(entry, target)
@@ -193,9 +192,6 @@ class XceduSpider(scrapy.Spider):
         elif file_extension(url) in target.profile.file_extensions:
             yield announcement_from_entry(entry, "file", site=target.name)
         else:
-            # The detail request below is filtered when another column already asked for
-            # it, so the column is reported on its own.
-            yield ColumnListing(url, entry.column)
             yield scrapy.Request(
                 url,
                 callback=self.parse_detail,
