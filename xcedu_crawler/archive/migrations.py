@@ -193,3 +193,25 @@ INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at)
     SELECT c.value, u.url_key, u.url, a.first_seen_at, a.last_seen_at
     FROM announcement_urls u JOIN announcements a ON a.id = u.announcement_id, json_each(a.columns) c
     WHERE u.url = a.url""")
+
+
+@migrations()
+def keep_file_texts(db: Database) -> None:
+    # The text read from each stored file, once per distinct content (sha256), with what read
+    # it; an id of its own because the search index's rowid must survive a VACUUM, which a
+    # table keyed by text may renumber. Its index is contentless like the announcements'.
+    _run(db, """
+CREATE TABLE "file_texts" (
+   "id" INTEGER PRIMARY KEY,
+   "sha256" TEXT NOT NULL UNIQUE,
+   "text" TEXT,
+   "status" TEXT NOT NULL,
+   "reason" TEXT,
+   "extractor" TEXT,
+   "extractor_version" TEXT,
+   "pages" INTEGER,
+   "chars" INTEGER,
+   "extracted_at" TEXT
+);
+CREATE INDEX "idx_attachments_sha256" ON "attachments" ("sha256");
+CREATE VIRTUAL TABLE file_texts_fts USING fts5(text, content='')""")
