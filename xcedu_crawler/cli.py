@@ -27,6 +27,8 @@ SUBCOMMANDS = {
               "what discovery sees on a new site's list page; a draft profile"),
     "check": ("check:check", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
+    "extract-text": ("extract_text:extract_text",
+                     "read the text of stored files not read yet, for search (--redo, --ocr)"),
 }
 
 
