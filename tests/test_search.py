@@ -91,13 +91,13 @@ def search_ids(capsys, db_path, *args) -> list[int]:
 
 
 @pytest.mark.parametrize("term", ["双", "减", "双减", "招生", "中招", "教育工作", "学前教育", "2022年"])
-def test_search_recall_is_exact_for_terms_of_any_length(capsys, db_path, rows, term, found):
+def test_search_recall_is_exact_for_terms_of_any_length(capsys, db_path, term, found):
     expected = found(term)
     assert expected, f"the replica should hold {term}"
     assert set(search_ids(capsys, db_path, term)) == expected
 
 
-def test_words_are_anded_and_a_quoted_phrase_must_stand_together(capsys, db_path, rows, found):
+def test_words_are_anded_and_a_quoted_phrase_must_stand_together(capsys, db_path, found):
     assert set(search_ids(capsys, db_path, "双减 课后服务")) == found("双减", "课后服务")
     together = set(search_ids(capsys, db_path, '"招生工作"'))
     assert together == found("招生工作")
@@ -149,8 +149,8 @@ def test_search_formats_carry_the_archive_columns(capsys, db_path, columns, fmt)
     else:
         records = list(csv.DictReader(io.StringIO(out)))
     assert len(records) == 5
-    assert set(columns["announcements"]) | {"score", "attachment", "attachment_url", "snippet"} == set(
-        records[0])
+    added = {"score", "attachment", "attachment_url", "snippet"}
+    assert set(columns["announcements"]) | added == set(records[0])
     assert all("**招生**" in r["snippet"] for r in records)
 
 
@@ -268,11 +268,11 @@ def test_errors_are_one_clear_line(capsys, db_path, argv, code, message):
     assert db_path.read_bytes() == before
 
 
-def test_a_repeated_word_is_searched_once_and_many_repeats_are_no_error(capsys, db_path, rows, found):
+def test_a_repeated_word_is_searched_once_and_many_repeats_are_no_error(capsys, db_path, found):
     assert set(search_ids(capsys, db_path, " ".join(["双减"] * 1000))) == found("双减")
 
 
-def test_a_word_of_punctuation_alone_is_left_out(capsys, db_path, rows, found):
+def test_a_word_of_punctuation_alone_is_left_out(capsys, db_path, found):
     assert set(search_ids(capsys, db_path, "双减 !!! ，。？")) == found("双减")
 
 
@@ -419,8 +419,9 @@ def test_the_crawl_read_each_real_attachment_and_recorded_why_the_others_are_unr
         archive.close()
     # The PDF, DOCX, XLSX and OFD are real; the replica's other files are stand-ins.
     assert counts["ok"] == 4 and counts.get("failed", 0) + counts.get("unsupported", 0) > 0
-    assert {key: value for key, value in run_stats.items() if key.startswith("xcedu/file_texts/")} == {
-        f"xcedu/file_texts/{status}": count for status, count in counts.items()}
+    prefix = "xcedu/file_texts/"
+    assert {key: value for key, value in run_stats.items() if key.startswith(prefix)} == {
+        f"{prefix}{status}": count for status, count in counts.items()}
 
 
 def test_exported_attachments_carry_their_text(capsys, db_path):

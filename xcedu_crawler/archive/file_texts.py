@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # the readers are loaded only by what extracts, not by every 
 
 
 class FileTexts:
-    """The part of `Archive` that keeps what each stored file says (xcedu_crawler.extract.documents)."""
+    """The part of `Archive` that keeps what each stored file says (read by extract.documents)."""
 
     db: Database
 
@@ -41,7 +41,8 @@ class FileTexts:
             self._index_file_text(text_id, result.text)
 
     def file_text(self, sha256: str) -> dict[str, Any] | None:
-        return next(dicts(self.db.execute("SELECT * FROM file_texts WHERE sha256 = ?", [sha256])), None)
+        rows = dicts(self.db.execute("SELECT * FROM file_texts WHERE sha256 = ?", [sha256]))
+        return next(rows, None)
 
     def file_text_digests(self) -> set[str]:
         """The contents that have a text row (read, or found unreadable): never read twice."""
@@ -61,7 +62,8 @@ class FileTexts:
         if needs_ocr:
             stale.append("t.status = 'needs_ocr'")
         return list(dicts(self.db.execute(
-            "SELECT f.sha256, min(f.path) AS path, min(f.url) AS url, min(f.content_type) AS content_type "
+            "SELECT f.sha256, min(f.path) AS path, min(f.url) AS url, "
+            "min(f.content_type) AS content_type "
             "FROM files f LEFT JOIN file_texts t ON t.sha256 = f.sha256 "
             f"WHERE f.sha256 IS NOT NULL AND ({' OR '.join(stale)}) "
             "GROUP BY f.sha256 ORDER BY path", params)))

@@ -32,7 +32,7 @@ class FullText:
         )
 
     def _index_file_text(self, text_id: int, text: str, delete: bool = False) -> None:
-        """Index a file_texts row's TEXT under its id; with DELETE, take it out again (as `_index`)."""
+        """Index a file_texts row's TEXT under its id; with DELETE, take it out again (`_index`)."""
         if delete:
             self.db.execute(f"INSERT INTO {FILE_SEARCH_TABLE} ({FILE_SEARCH_TABLE}, rowid, text) "
                             "VALUES ('delete', ?, ?)", [text_id, index_text(text)])

@@ -59,6 +59,7 @@ def extract_text(db: str, files_dir: str | None, ocr: bool, redo: bool) -> int:
                                    f"(from {file['url']}): {exc.strerror}")
     for line in missing:
         click.echo(line, err=True)
-    read = ", ".join(f"{count} {status}" for status, count in statuses.most_common()) or "nothing to read"
+    read = ", ".join(f"{count} {status}" for status, count in sorted(statuses.items()))
+    read = read or "nothing to read"
     print(f"{db}: {sum(statuses.values())} file(s) read ({read}); {len(missing)} missing")
     return EXIT_MISSING if missing else 0

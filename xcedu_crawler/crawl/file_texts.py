@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 def ocr_missing_warning() -> str:
     """The line to log once when OCR was asked for and cannot run; "" when it can."""
     missing = unavailable_reason()
-    return f"OCR was asked for but {missing}: scans and images are recorded as needs_ocr" if missing else ""
+    if not missing:
+        return ""
+    return f"OCR was asked for but {missing}: scans and images are recorded as needs_ocr"
 
 
 def current_extractors() -> dict[str, str]:
