@@ -15,9 +15,14 @@ from xcedu_crawler.archive.queries import CANNED_QUERIES
 from xcedu_crawler.archive.schema import ANNOUNCEMENTS, FILE_SEARCH_TABLE, FILE_TEXTS, SEARCH_TABLE
 from xcedu_crawler.archive.search import match_expression
 
-# Datasette shows the README's descriptions of the announcements' columns, backticks aside.
-ANNOUNCEMENT_COLUMNS = {column.name: column.description.replace("`", "") for column in ANNOUNCEMENTS}
-FILE_TEXT_COLUMNS = {column.name: column.description.replace("`", "") for column in FILE_TEXTS}
+
+def _descriptions(columns) -> dict[str, str]:
+    # Datasette shows the README's descriptions of the columns, backticks aside.
+    return {column.name: column.description.replace("`", "") for column in columns}
+
+
+ANNOUNCEMENT_COLUMNS = _descriptions(ANNOUNCEMENTS)
+FILE_TEXT_COLUMNS = _descriptions(FILE_TEXTS)
 
 
 def metadata(database: str) -> dict[str, Any]:
