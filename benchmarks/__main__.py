@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from benchmarks import crawl_cost, extraction, incremental, memory, storage
+from benchmarks import crawl_cost, documents, extraction, incremental, memory, storage
 from benchmarks.common import PROJECT_ROOT, Results, progress, render_results
 
 # The 20,000-page memory crawl takes half the run and keeps one of the two cores busy (its
@@ -21,12 +21,14 @@ from benchmarks.common import PROJECT_ROOT, Results, progress, render_results
 # else runs, so the benchmarks whose figures are ratios of runs alternated within the
 # benchmark, or counts, use the other core meanwhile. The crawl-cost comparison, whose wall
 # times would suffer, and the storage one, whose ratio of 1 ms costs wandered from 1.0× to
-# 1.25× beside the crawl (1.0× to 1.15× alone), run alone afterwards.
+# 1.25× beside the crawl (1.0× to 1.15× alone), run alone afterwards, as does the attachment
+# text one, whose figures are speeds (half a minute).
 BESIDE_MEMORY = (extraction.run, incremental.run, crawl_cost.profile)
-ALONE = (storage.run, crawl_cost.measure)
+ALONE = (storage.run, crawl_cost.measure, documents.run)
 # The order of the table and notes.
 REPORT_ORDER = (
     extraction.run, storage.run, incremental.run, crawl_cost.measure, memory.run, crawl_cost.profile,
+    documents.run,
 )  # fmt: skip
 RESULTS_FILE = PROJECT_ROOT / "benchmarks" / "RESULTS.md"
 COMMAND = ".venv/bin/python -m benchmarks"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -18,6 +19,7 @@ from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable, migrations
 from xcedu_crawler.commands.common import files_dir_beside
+from xcedu_crawler.commands.demo import ATTACHMENT_ONLY_WORD
 from xcedu_crawler.items import FetchedPage, StoredFile
 
 FILE_URL = "http://jyj.example.cn/jyj/uploads/a.pdf"
@@ -242,14 +244,21 @@ def test_a_failed_warc_export_leaves_no_truncated_file_and_an_older_one_whole(ca
 
 def test_the_demo_keeps_its_files_beside_its_archive_where_export_warc_finds_them(capsys, tmp_path):
     db_path = tmp_path / "demo" / "demo.db"
-    subprocess.run([sys.executable, "-m", "xcedu_crawler.cli", "demo", "--db", str(db_path)],
-                   check=True, capture_output=True, timeout=300)
+    demo = subprocess.run([sys.executable, "-m", "xcedu_crawler.cli", "demo", "--db", str(db_path)],
+                          check=True, capture_output=True, text=True, timeout=300)
     with Archive.open_for_reading(db_path) as archive:
         stored = [row["path"] for row in archive.files()]
     assert stored and all((files_dir_beside(db_path) / path).is_file() for path in stored)
     code, out, err = run(capsys, ["export-warc", str(tmp_path / "demo.warc.gz"), "--db", str(db_path)],
                          tmp_path)
     assert code == 0, err
+    # The demo's hint: a word only inside an attachment finds its announcement, naming the file.
+    assert f"xcedu search {ATTACHMENT_ONLY_WORD} --db" in demo.stdout
+    code, out, err = run(capsys, ["search", ATTACHMENT_ONLY_WORD, "--db", str(db_path),
+                                  "--format", "json"], tmp_path)
+    assert code == 0, err
+    [hit] = json.loads(out)
+    assert hit["attachment"] == "2022年许昌市中招考试政策问答"
 
 
 def test_opening_an_older_archive_rebuilds_its_search_index(tmp_path):

@@ -57,6 +57,10 @@ async def test_merged_archives_equal_one_crawl_of_both_sites_and_merging_again_c
     got, want = archive_content(merged), archive_content(single)
     assert versions(got, edited) == versions(want, edited) != []
     assert got == want
+    # Attachment text comes along: a word only inside a stored PDF is found in the merge too.
+    with Archive.open_for_reading(merged) as one, Archive.open_for_reading(single) as other:
+        found = [(row["url"], row.get("attachment")) for row in one.search("录取批次")]
+        assert found == [(row["url"], row.get("attachment")) for row in other.search("录取批次")] != []
     assert stored_files(merged) == stored_files(single) != set()
     assert [(run["merged_from"], run["status"]) for run in runs(merged)] == [
         (str(node), "ok") for node in nodes]

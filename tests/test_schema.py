@@ -23,12 +23,18 @@ def test_every_described_column_is_the_archive_s_own(table):
 
 def readme_rows(heading: str) -> list[tuple[str, str]]:
     section = README.read_text(encoding="utf-8").split(f"### {heading}", 1)[1].split("\n### ", 1)[0]
-    return re.findall(r"^\| `([a-z_]+)` \| (.+) \|$", section, flags=re.M)
+    return re.findall(r"^\| `([a-z0-9_]+)` \| (.+) \|$", section, flags=re.M)
 
 
 def test_the_readme_describes_the_announcements_table_as_the_schema_does():
     assert readme_rows("`announcements`: one row per announcement") == [
         (column.name, column.description) for column in TABLES["announcements"]
+    ]
+
+
+def test_the_readme_describes_the_file_texts_table_as_the_schema_does():
+    assert readme_rows("`file_texts`: the text of each stored file") == [
+        (column.name, column.description) for column in TABLES["file_texts"]
     ]
 
 

@@ -57,11 +57,31 @@ def run(capsys, *argv):
     return code, captured.out, captured.err
 
 
-def containing(rows, *terms) -> set[int]:
-    """The ids of announcements whose title, body or source hold every term: the truth."""
-    def text(row):
-        return unicodedata.normalize("NFKC", " ".join(row[c] or "" for c in ("title", "body", "source")))
-    return {row["id"] for row in rows if all(term in text(row) for term in terms)}
+def containing(rows, *terms, attachment_texts=None) -> set[int]:
+    """The ids of announcements whose title, body or source hold every term, or (with
+    ATTACHMENT_TEXTS, id -> texts) one of whose attachments' text does: the truth."""
+    def texts(row):
+        own = " ".join(row[c] or "" for c in ("title", "body", "source"))
+        return [unicodedata.normalize("NFKC", text)
+                for text in (own, *(attachment_texts or {}).get(row["id"], ()))]
+    return {row["id"] for row in rows
+            if any(all(term in text for term in terms) for text in texts(row))}
+
+
+@pytest.fixture(scope="module")
+def found(db_path, rows):
+    """The truth for `xcedu search`: announcements by their own text or an attachment's."""
+    archive = Archive.open(db_path)
+    try:
+        attachment_texts = {}
+        for announcement_id, text in archive.db.execute(
+                "SELECT t.announcement_id, x.text FROM attachments t "
+                "JOIN file_texts x ON x.sha256 = t.sha256"):
+            attachment_texts.setdefault(announcement_id, []).append(text)
+    finally:
+        archive.close()
+    assert attachment_texts, "the replica serves real attachments"
+    return lambda *terms: containing(rows, *terms, attachment_texts=attachment_texts)
 
 
 def search_ids(capsys, db_path, *args) -> list[int]:
@@ -71,16 +91,16 @@ def search_ids(capsys, db_path, *args) -> list[int]:
 
 
 @pytest.mark.parametrize("term", ["双", "减", "双减", "招生", "中招", "教育工作", "学前教育", "2022年"])
-def test_search_recall_is_exact_for_terms_of_any_length(capsys, db_path, rows, term):
-    expected = containing(rows, term)
+def test_search_recall_is_exact_for_terms_of_any_length(capsys, db_path, term, found):
+    expected = found(term)
     assert expected, f"the replica should hold {term}"
     assert set(search_ids(capsys, db_path, term)) == expected
 
 
-def test_words_are_anded_and_a_quoted_phrase_must_stand_together(capsys, db_path, rows):
-    assert set(search_ids(capsys, db_path, "双减 课后服务")) == containing(rows, "双减", "课后服务")
+def test_words_are_anded_and_a_quoted_phrase_must_stand_together(capsys, db_path, found):
+    assert set(search_ids(capsys, db_path, "双减 课后服务")) == found("双减", "课后服务")
     together = set(search_ids(capsys, db_path, '"招生工作"'))
-    assert together == containing(rows, "招生工作")
+    assert together == found("招生工作")
     assert together < set(search_ids(capsys, db_path, "招生 工作"))
 
 
@@ -104,8 +124,8 @@ def test_a_title_match_ranks_first(capsys, db_path, rows):
         ("--until", "2022-01-31", lambda row: (row["published_at"] or "9") < "2022-02-01"),
     ],
 )
-def test_filters(capsys, db_path, rows, option, value, keep):
-    expected = containing(rows, "教育") & {row["id"] for row in rows if keep(row)}
+def test_filters(capsys, db_path, rows, option, value, keep, found):
+    expected = found("教育") & {row["id"] for row in rows if keep(row)}
     assert expected
     assert set(search_ids(capsys, db_path, "教育", option, value)) == expected
 
@@ -114,7 +134,7 @@ def test_table_output_shows_date_column_title_url_and_a_marked_snippet(capsys, d
     code, out, _ = run(capsys, "search", "中招", "--db", str(db_path), "--limit", "3")
     assert code == 0
     header, rule, first, *_ = out.splitlines()
-    assert header.split() == ["published_at", "columns", "title", "url", "snippet"]
+    assert header.split() == ["published_at", "columns", "title", "url", "attachment", "snippet"]
     assert "**中招**" in first and "http://127.0.0.1:" in first
 
 
@@ -129,7 +149,8 @@ def test_search_formats_carry_the_archive_columns(capsys, db_path, columns, fmt)
     else:
         records = list(csv.DictReader(io.StringIO(out)))
     assert len(records) == 5
-    assert set(columns["announcements"]) | {"score", "snippet"} == set(records[0])
+    added = {"score", "attachment", "attachment_url", "snippet"}
+    assert set(columns["announcements"]) | added == set(records[0])
     assert all("**招生**" in r["snippet"] for r in records)
 
 
@@ -247,20 +268,20 @@ def test_errors_are_one_clear_line(capsys, db_path, argv, code, message):
     assert db_path.read_bytes() == before
 
 
-def test_a_repeated_word_is_searched_once_and_many_repeats_are_no_error(capsys, db_path, rows):
-    assert set(search_ids(capsys, db_path, " ".join(["双减"] * 1000))) == containing(rows, "双减")
+def test_a_repeated_word_is_searched_once_and_many_repeats_are_no_error(capsys, db_path, found):
+    assert set(search_ids(capsys, db_path, " ".join(["双减"] * 1000))) == found("双减")
 
 
-def test_a_word_of_punctuation_alone_is_left_out(capsys, db_path, rows):
-    assert set(search_ids(capsys, db_path, "双减 !!! ，。？")) == containing(rows, "双减")
+def test_a_word_of_punctuation_alone_is_left_out(capsys, db_path, found):
+    assert set(search_ids(capsys, db_path, "双减 !!! ，。？")) == found("双减")
 
 
-def test_source_matches_its_text_literally_not_as_a_pattern(capsys, db_path, rows):
+def test_source_matches_its_text_literally_not_as_a_pattern(capsys, db_path, rows, found):
     assert search_ids(capsys, db_path, "教育", "--source", "%") == []
     assert search_ids(capsys, db_path, "教育", "--source", "_") == []
     [source, *_] = sorted({row["source"] for row in rows if row["source"]})
     assert set(search_ids(capsys, db_path, "教育", "--source", source)) == {
-        row["id"] for row in rows if source in (row["source"] or "")} & containing(rows, "教育")
+        row["id"] for row in rows if source in (row["source"] or "")} & found("教育")
 
 
 @pytest.mark.parametrize("name", sorted(cli.SUBCOMMANDS))
@@ -287,7 +308,7 @@ def test_the_index_follows_updates_and_rebuilds(tmp_path):
 
 
 @deferred_f_from_coro_f
-async def test_datasette_search_box_finds_a_two_character_word_and_facets(db_path, rows):
+async def test_datasette_search_box_finds_a_two_character_word_and_facets(db_path, rows, found):
     from datasette.app import Datasette
 
     from xcedu_crawler.browse import metadata
@@ -298,7 +319,7 @@ async def test_datasette_search_box_finds_a_two_character_word_and_facets(db_pat
     assert response.status_code == 200
     assert {row["id"] for row in response.json()["rows"]} == containing(rows, "双减")
     canned = await datasette.client.get(f"/{name}/search.json?q=中招&_shape=objects&_size=max")
-    assert len(canned.json()["rows"]) == len(containing(rows, "中招"))
+    assert len(canned.json()["rows"]) == len(found("中招"))
     faceted = await datasette.client.get(f"/{name}/announcements.json?_facet=published_year&_size=0")
     years = {f["value"]: f["count"] for f in faceted.json()["facet_results"]["published_year"]["results"]}
     assert years == {"2022": sum(r["published_at"] >= "2022" for r in rows),
@@ -370,3 +391,44 @@ def test_a_phrase_never_bridges_a_sentence_end(tmp_path):
         assert len(archive.search("教育工作")) == 2
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize(("word", "attachment", "title"), [
+    ("录取批次", "2022年许昌市中招考试政策问答", "2022年许昌市中招考试政策问答"),
+    ("表格单元", "体检须知.docx", "关于公布2022年许昌市中小学教师招聘考试成绩的公告"),
+])
+def test_a_word_only_inside_an_attachment_finds_the_announcement_and_names_the_file(
+        capsys, db_path, rows, word, attachment, title):
+    assert not containing(rows, word), "the word must stand on no page of the replica"
+    code, out, _ = run(capsys, "search", word, "--db", str(db_path), "--format", "json")
+    assert code == 0
+    [hit] = json.loads(out)
+    assert (hit["title"], hit["attachment"]) == (title, attachment)
+    assert hit["attachment_url"].startswith("http://127.0.0.1:")
+    assert f"**{word}**" in hit["snippet"]
+    code, out, _ = run(capsys, "search", word, "--db", str(db_path))
+    assert attachment in out.splitlines()[2] and f"**{word}**" in out.splitlines()[2]
+
+
+def test_the_crawl_read_each_real_attachment_and_recorded_why_the_others_are_unread(db_path):
+    archive = Archive.open(db_path)
+    try:
+        counts = archive.file_text_counts()
+        [run_stats] = [json.loads(run["stats"]) for run in archive.db["crawl_runs"].rows]
+    finally:
+        archive.close()
+    # The PDF, DOCX, XLSX and OFD are real; the replica's other files are stand-ins.
+    assert counts["ok"] == 4 and counts.get("failed", 0) + counts.get("unsupported", 0) > 0
+    prefix = "xcedu/file_texts/"
+    assert {key: value for key, value in run_stats.items() if key.startswith(prefix)} == {
+        f"{prefix}{status}": count for status, count in counts.items()}
+
+
+def test_exported_attachments_carry_their_text(capsys, db_path):
+    code, out, _ = run(capsys, "export", "--db", str(db_path), "--table", "attachments",
+                       "--query", "表格单元", "--format", "jsonl")
+    assert code == 0
+    records = {r["name"]: r for r in map(json.loads, out.splitlines())}
+    assert "表格单元" in records["体检须知.docx"]["text"]
+    assert records["体检须知.docx"]["text_status"] == "ok"
+    assert records["资格复审表.wps"]["text"] == "" and records["资格复审表.wps"]["text_status"] == "failed"

@@ -29,6 +29,8 @@ SUBCOMMANDS = {
     "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
     "schedule": ("schedule:schedule_command", "crawl sites as Scrapyd jobs across nodes, wait, merge"),
     "merge": ("merge:merge", "merge archives (one per site or node) into one, deduplicated"),
+    "extract-text": ("extract_text:extract_text",
+                     "read the text of stored files not read yet, for search (--redo, --ocr)"),
 }
 
 

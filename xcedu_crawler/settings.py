@@ -37,6 +37,9 @@ XCEDU_FILE_MAXSIZE = 200 * 1024 * 1024
 XCEDU_FILE_WARNSIZE = 50 * 1024 * 1024
 XCEDU_FILE_TIMEOUT = 300.0
 XCEDU_FILE_RETRY_TIMES = 1
+# Read scanned pages and images by OCR when their text is extracted (slow: about a second a
+# page; needs the `ocr` extra). Off: they are recorded with status needs_ocr.
+XCEDU_OCR = False
 
 # A column's pager is followed this far at most; a pager that goes on (or repeats its
 # entries) is stopped and the run is `partial`.

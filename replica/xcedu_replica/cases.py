@@ -29,6 +29,7 @@ from xcedu_replica.body import (
     style,
     table,
 )
+from xcedu_replica.documents import real_document
 from xcedu_replica.model import Article, Listing, detail_path, href, shanghai_time
 from xcedu_replica.site import NOT_FOUND_PAGE, EntryRecord, FailureRecord, PageRecord, Site
 
@@ -170,6 +171,8 @@ def _file_entries(site: Site) -> None:
         listing = Listing(catnum, path, title, day)
         site.add_listing(listing)
         site.entry_records.append(EntryRecord("5 file entry", "file", listing))
+    # A real PDF: its second page's 录取批次 stands on no page of the site.
+    site.serve("/jyj/uploads/2022/03/2022年许昌市中招考试政策问答.pdf", real_document("embedded_font.pdf"))
 
 
 def _external_entries(site: Site) -> None:
@@ -341,6 +344,10 @@ def _attachments(site: Site) -> None:
         labels=("信息来源", "信息时间", "："),
     )  # fmt: skip
     site.add_page("15 attachments", article, key="attachments")
+    # Real files for three of them (the WPS stays a stand-in, which no reader can read); the
+    # DOCX's 页眉 and 表格单元 stand on no page of the site.
+    for name, data in ((scores, "sample.xlsx"), (health, "sample.docx"), (notice, "sample.ofd")):
+        site.serve(uploads + name, real_document(data))
 
 
 def _robots_disallowed(site: Site) -> None:

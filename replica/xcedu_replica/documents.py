@@ -1,8 +1,10 @@
-"""Small stand-in documents and images: plausible magic bytes and content types, a few hundred bytes."""
+"""Small stand-in documents and images (plausible magic bytes, a few hundred bytes), and a few real documents."""
 
 from __future__ import annotations
 
 import hashlib
+from functools import cache
+from importlib import resources
 from pathlib import PurePosixPath
 
 from xcedu_replica.model import Reply
@@ -29,3 +31,15 @@ def document_reply(path: str) -> Reply:
     digest = hashlib.sha256(path.encode("utf-8")).hexdigest().encode("ascii")
     filler = digest * (SIZE // len(digest) + 1)
     return Reply(200, content_type, (magic + filler)[:SIZE])
+
+
+@cache
+def _real_document(name: str) -> bytes:
+    return resources.files(__package__).joinpath("data", name).read_bytes()
+
+
+def real_document(name: str):
+    """A responder serving data/NAME, a real document (copied from tests/fixtures/documents/)
+    whose text no page of the replica holds: a search finds its announcement only by reading it."""
+    content_type, _ = _KINDS[PurePosixPath(name).suffix.removeprefix(".").lower()]
+    return lambda _: Reply(200, content_type, _real_document(name))

@@ -14,6 +14,7 @@ from xcedu_crawler.archive.connection import (
     search_index_version,
     writing_database,
 )
+from xcedu_crawler.archive.file_texts import FileTexts
 from xcedu_crawler.archive.fulltext import FullText
 from xcedu_crawler.archive.migrations import migrations
 from xcedu_crawler.archive.pages import PagesAndFiles
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-class Archive(Store, PagesAndFiles, FullText, Queries, Runs):
+class Archive(Store, PagesAndFiles, FileTexts, FullText, Queries, Runs):
     """An archive database. `Archive.open(path)` creates or migrates it;
     `Archive.open_for_reading(path)` reads it without changing a byte."""
 

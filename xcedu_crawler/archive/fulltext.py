@@ -7,9 +7,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from xcedu_crawler.archive.connection import SEARCH_INDEX_VERSION
-from xcedu_crawler.archive.queries import announcement_filters
+from xcedu_crawler.archive.queries import announcement_filters, ranked_hits
 from xcedu_crawler.archive.rows import dicts
-from xcedu_crawler.archive.schema import BM25, SEARCH_COLUMNS, SEARCH_TABLE
+from xcedu_crawler.archive.schema import FILE_SEARCH_TABLE, SEARCH_COLUMNS, SEARCH_TABLE
 from xcedu_crawler.archive.search import index_text, match_expression
 
 
@@ -31,27 +31,43 @@ class FullText:
             f"INSERT INTO {SEARCH_TABLE} ({names}) VALUES ({', '.join('?' * len(values))})", values
         )
 
+    def _index_file_text(self, text_id: int, text: str, delete: bool = False) -> None:
+        """Index a file_texts row's TEXT under its id; with DELETE, take it out again (`_index`)."""
+        if delete:
+            self.db.execute(f"INSERT INTO {FILE_SEARCH_TABLE} ({FILE_SEARCH_TABLE}, rowid, text) "
+                            "VALUES ('delete', ?, ?)", [text_id, index_text(text)])
+        else:
+            self.db.execute(f"INSERT INTO {FILE_SEARCH_TABLE} (rowid, text) VALUES (?, ?)",
+                            [text_id, index_text(text)])
+
     def rebuild_search_index(self) -> int:
-        """Index every announcement afresh with today's tokenizer; returns how many."""
+        """Index every announcement and file text afresh with today's tokenizer; returns how
+        many announcements."""
         with self.db.atomic():
-            self.db.execute(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')")
+            for table in (SEARCH_TABLE, FILE_SEARCH_TABLE):
+                self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
             count = 0
             for row in self.db["announcements"].rows_where(select=f"id, {', '.join(SEARCH_COLUMNS)}"):
                 self._index(row)
                 count += 1
+            for text_id, text in self.db.execute("SELECT id, text FROM file_texts"):
+                self._index_file_text(text_id, text)
             self.db.execute(
                 "INSERT INTO archive_state (key, value) VALUES ('search_index_version', ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [SEARCH_INDEX_VERSION])
         return count
 
     def search(self, query: str, limit: int = 20, **filters: Any) -> list[dict[str, Any]]:
-        """Announcements containing every term of QUERY, best first (bm25), filtered as `select`."""
+        """Announcements containing every term of QUERY, filtered as `select`: those whose own
+        title, body or source holds them first, best first (bm25); then those where one
+        attachment's text holds them all, with that attachment's `attachment` (name),
+        `attachment_url` and `attachment_sha256` (NULL for the first kind)."""
         where, params = announcement_filters(**filters)
         sql = (
-            f"SELECT a.*, {BM25} AS score FROM {SEARCH_TABLE} "
-            f"JOIN announcements a ON a.id = {SEARCH_TABLE}.rowid "
-            f"WHERE {SEARCH_TABLE} MATCH :match {''.join(' AND ' + w for w in where)} "
-            "ORDER BY score, a.published_at DESC LIMIT :limit"
+            "SELECT a.*, h.score, h.attachment, h.attachment_url, h.attachment_sha256 "
+            f"FROM ({ranked_hits(':match')}) h JOIN announcements a ON a.id = h.id "
+            f"{'WHERE ' + ' AND '.join(where) if where else ''} "
+            "ORDER BY h.via, h.score, a.published_at DESC LIMIT :limit"
         )
         params.update(match=match_expression(query), limit=limit)
         return list(dicts(self.db.execute(sql, params)))

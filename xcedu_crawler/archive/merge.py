@@ -110,6 +110,7 @@ def _merge_into(merged: Archive, sources: list[Source], files_dir: Path) -> Merg
     _mark_gone(merged, sources, ids)
     _keep_listings(merged, sources)
     _union_listings(merged, sources)
+    _add_file_texts(merged, sources)
     failures = _add_failures(merged, sources)
     runs = _add_runs(merged, sources)
     merged.rebuild_search_index()
@@ -278,6 +279,20 @@ def _union_listings(merged: Archive, sources: list[Source]) -> None:
         "VALUES (:column_name, :url_key, :url, :first_seen_at, :last_seen_at)",
         sorted(union.values(), key=lambda row: (row["first_seen_at"], row["column_name"], row["url_key"])),
     )
+
+
+def _add_file_texts(merged: Archive, sources: list[Source]) -> None:
+    """Each content's text as the archive that read it last has it (the index is rebuilt after)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        for row in source.rows("SELECT * FROM file_texts"):
+            del row["id"]
+            known = newest.get(row["sha256"])
+            if known is None or (row["extracted_at"] or "") > (known["extracted_at"] or ""):
+                newest[row["sha256"]] = row
+    merged.db.execute("DELETE FROM file_texts")
+    for row in sorted(newest.values(), key=lambda row: (row["extracted_at"] or "", row["sha256"])):
+        merged.db["file_texts"].insert(row)
 
 
 def _add_failures(merged: Archive, sources: list[Source]) -> int:

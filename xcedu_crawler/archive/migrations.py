@@ -205,3 +205,25 @@ def record_sites_per_run(db: Database) -> None:
 def record_merged_runs(db: Database) -> None:
     # `xcedu merge` keeps every input's runs, each naming the archive it came from.
     _run(db, 'ALTER TABLE "crawl_runs" ADD COLUMN "merged_from" TEXT')
+
+
+@migrations()
+def keep_file_texts(db: Database) -> None:
+    # The text read from each stored file, once per distinct content (sha256), with what read
+    # it; an id of its own because the search index's rowid must survive a VACUUM, which a
+    # table keyed by text may renumber. Its index is contentless like the announcements'.
+    _run(db, """
+CREATE TABLE "file_texts" (
+   "id" INTEGER PRIMARY KEY,
+   "sha256" TEXT NOT NULL UNIQUE,
+   "text" TEXT,
+   "status" TEXT NOT NULL,
+   "reason" TEXT,
+   "extractor" TEXT,
+   "extractor_version" TEXT,
+   "pages" INTEGER,
+   "chars" INTEGER,
+   "extracted_at" TEXT
+);
+CREATE INDEX "idx_attachments_sha256" ON "attachments" ("sha256");
+CREATE VIRTUAL TABLE file_texts_fts USING fts5(text, content='')""")

@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from xcedu_crawler.archive.rows import dicts
-from xcedu_crawler.archive.schema import BM25, SEARCH_TABLE
+from xcedu_crawler.archive.schema import BM25, FILE_SEARCH_TABLE, SEARCH_TABLE
 from xcedu_crawler.archive.search import match_expression
 
 
@@ -36,22 +36,57 @@ def announcement_filters(
     return where, params
 
 
+def attachment_hits(match: str) -> str:
+    """SQL of the attachments whose file's text matches the FTS5 expression MATCH (a parameter
+    or a call): announcement_id, name, url, sha256 and the bm25 score of the text."""
+    return (
+        f"SELECT t.announcement_id, t.name, t.url, t.sha256, f.score FROM "
+        f"(SELECT rowid AS text_id, bm25({FILE_SEARCH_TABLE}) AS score FROM {FILE_SEARCH_TABLE} "
+        f"WHERE {FILE_SEARCH_TABLE} MATCH {match}) f "
+        "JOIN file_texts x ON x.id = f.text_id JOIN attachments t ON t.sha256 = x.sha256"
+    )
+
+
+def matching_ids(match: str) -> str:
+    """SQL of the ids of the announcements matching MATCH in their own text or an attachment's."""
+    return (f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match} "
+            f"UNION SELECT announcement_id FROM ({attachment_hits(match)})")
+
+
+def ranked_hits(match: str) -> str:
+    """SQL of the announcements matching MATCH, one row each (id, via, score, attachment,
+    attachment_url, attachment_sha256), to be ordered by via then score: those matching in
+    their own text first (via 0, bm25 over title, body and source, as ever), then those
+    matching only in an attachment (via 1, that attachment named, the best-scoring one)."""
+    return f"""SELECT id, via, score, attachment, attachment_url, attachment_sha256 FROM (
+  SELECT rowid AS id, 0 AS via, {BM25} AS score, NULL AS attachment, NULL AS attachment_url,
+         NULL AS attachment_sha256, 1 AS n
+  FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match}
+  UNION ALL
+  SELECT announcement_id, 1, score, name, url, sha256,
+         row_number() OVER (PARTITION BY announcement_id ORDER BY score, url)
+  FROM ({attachment_hits(match)})
+  WHERE announcement_id NOT IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match})
+) WHERE n = 1"""
+
+
 # Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function.
 CANNED_QUERIES = {
     "search": {
         "title": "Search announcements (Chinese words of any length)",
-        "description": "Every announcement containing all the words, best matches first.",
-        "sql": f"""select a.published_at, a.title_tag, a.title, a.source, a.url
-from {SEARCH_TABLE} join announcements a on a.id = {SEARCH_TABLE}.rowid
-where {SEARCH_TABLE} match xcedu_match(:q)
-order by {BM25}, a.published_at desc
+        "description": "Every announcement containing all the words, best matches first; then "
+        "those whose attachment contains them, the attachment named.",
+        "sql": f"""select a.published_at, a.title_tag, a.title, a.source, a.url,
+  h.attachment, h.attachment_url
+from ({ranked_hits("xcedu_match(:q)")}) h join announcements a on a.id = h.id
+order by h.via, h.score, a.published_at desc
 limit 200""",
     },
     "per_month_for_term": {
         "title": "Announcements per month for a term",
         "sql": f"""select substr(published_at, 1, 7) as month, count(*) as announcements
 from announcements
-where id in (select rowid from {SEARCH_TABLE} where {SEARCH_TABLE} match xcedu_match(:term))
+where id in ({matching_ids("xcedu_match(:term)")})
 group by month order by month""",
     },
     "with_attachments": {
@@ -70,13 +105,19 @@ order by v.recorded_at desc limit 200""",
 }
 
 
+# What `select` adds to an attachment row from file_texts (NULL until its file is read).
+ATTACHMENT_TEXT_COLUMNS = ("text_status", "text")
+
+
 class Queries:
     """The reading side of `Archive` for researchers and reports."""
 
     db: Database
 
     def columns(self, table: str) -> list[str]:
-        return [column.name for column in self.db[table].columns]
+        """The columns `select` gives for TABLE: an attachment's come with its file's text."""
+        names = [column.name for column in self.db[table].columns]
+        return [*names, *ATTACHMENT_TEXT_COLUMNS] if table == "attachments" else names
 
     def select(self, table: str = "announcements", query: str | None = None, **filters: Any):
         """Rows of announcements (or of their attachments) in date order, filtered; a generator.
@@ -94,13 +135,15 @@ class Queries:
     def _select_sql(self, table: str, query: str | None, filters: dict[str, Any]) -> tuple[str, dict]:
         where, params = announcement_filters(**filters)
         if query:
-            where.append(f"a.id IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :match)")
+            where.append(f"a.id IN ({matching_ids(':match')})")
             params["match"] = match_expression(query)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         if table == "announcements":
             return f"SELECT a.* FROM announcements a {clause} ORDER BY a.published_at, a.id", params
         if table == "attachments":
-            return (f"SELECT t.* FROM attachments t JOIN announcements a ON a.id = t.announcement_id "
+            return (f"SELECT t.*, x.status AS text_status, x.text FROM attachments t "
+                    "JOIN announcements a ON a.id = t.announcement_id "
+                    "LEFT JOIN file_texts x ON x.sha256 = t.sha256 "
                     f"{clause} ORDER BY a.published_at, a.id, t.url"), params
         raise ValueError(f"cannot select from {table!r}")
 

@@ -113,12 +113,30 @@ CRAWL_RUNS = (
            "archive's own runs"),
 )
 
+FILE_TEXTS = (
+    Column("id", "INTEGER", "integer primary key (the search index's rowid)"),
+    Column("sha256", "TEXT", "SHA-256 of the file read, unique: one row per distinct content, "
+           "however many URLs serve it (`files.sha256`, `attachments.sha256`)"),
+    Column("text", "TEXT", "the text read, line by line; \"\" when none could be read"),
+    Column("status", "TEXT", "`ok`, `empty` (no text in it), `unsupported` (a format no "
+           "extractor reads), `failed` (damaged or encrypted), `too_large` (a limit stopped the "
+           "read: the text up to it is kept) or `needs_ocr` (a scan or an image, OCR off)"),
+    Column("reason", "TEXT", "why, in words, unless `ok`"),
+    Column("extractor", "TEXT", "what read it (`pypdf`, `docx-xml`, …); \"\" when none could"),
+    Column("extractor_version", "TEXT", "that extractor's version (`xcedu extract-text --redo` "
+           "reads again what an older one read)"),
+    Column("pages", "INTEGER", "pages (or sheets, slides) in the file, where the format says"),
+    Column("chars", "INTEGER", "characters of `text`"),
+    Column("extracted_at", "TEXT", "UTC time it was read"),
+)
+
 TABLES = {
     "announcements": ANNOUNCEMENTS,
     "announcement_versions": ANNOUNCEMENT_VERSIONS,
     "attachments": ATTACHMENTS,
     "listings": LISTINGS,
     "crawl_runs": CRAWL_RUNS,
+    "file_texts": FILE_TEXTS,
 }
 
 VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versioned)
@@ -130,3 +148,5 @@ SEARCH_COLUMNS = ("title", "body", "source")
 # bm25 weights, in SEARCH_COLUMNS order: a term in the title counts most.
 SEARCH_WEIGHTS = (10.0, 1.0, 2.0)
 BM25 = f"bm25({SEARCH_TABLE}, {', '.join(str(weight) for weight in SEARCH_WEIGHTS)})"
+# The index of file_texts.text (rowid: file_texts.id), searched beside the announcements'.
+FILE_SEARCH_TABLE = "file_texts_fts"

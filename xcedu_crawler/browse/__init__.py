@@ -12,11 +12,17 @@ from typing import Any
 from datasette import hookimpl
 
 from xcedu_crawler.archive.queries import CANNED_QUERIES
-from xcedu_crawler.archive.schema import ANNOUNCEMENTS, SEARCH_TABLE
+from xcedu_crawler.archive.schema import ANNOUNCEMENTS, FILE_SEARCH_TABLE, FILE_TEXTS, SEARCH_TABLE
 from xcedu_crawler.archive.search import match_expression
 
-# Datasette shows the README's descriptions of the announcements' columns, backticks aside.
-ANNOUNCEMENT_COLUMNS = {column.name: column.description.replace("`", "") for column in ANNOUNCEMENTS}
+
+def _descriptions(columns) -> dict[str, str]:
+    # Datasette shows the README's descriptions of the columns, backticks aside.
+    return {column.name: column.description.replace("`", "") for column in columns}
+
+
+ANNOUNCEMENT_COLUMNS = _descriptions(ANNOUNCEMENTS)
+FILE_TEXT_COLUMNS = _descriptions(FILE_TEXTS)
 
 
 def metadata(database: str) -> dict[str, Any]:
@@ -44,12 +50,18 @@ def metadata(database: str) -> dict[str, Any]:
                             "path": "Where the file is stored, relative to the files folder",
                         },
                     },
+                    "file_texts": {
+                        "description": "The text read from each stored file, one row per distinct "
+                        "content (join attachments on sha256); the search query finds it too.",
+                        "columns": FILE_TEXT_COLUMNS,
+                    },
                     "failures": {"description": "URLs the crawl meant to archive and could not, and why."},
                     "crawl_runs": {"description": "One row per crawl run: counts, status, reason."},
                     "announcement_versions": {
                         "description": "Previous values of edited announcements."},
                     "announcement_urls": {"hidden": True},
                     SEARCH_TABLE: {"hidden": True},
+                    FILE_SEARCH_TABLE: {"hidden": True},
                 },
                 "queries": CANNED_QUERIES,
             }

@@ -14,6 +14,8 @@ from xcedu_crawler.commands.status import report
 from xcedu_crawler.crawl.process import run_crawl
 
 DEFAULT_DEMO_DB = "data/demo/demo.db"
+# It stands in the replica's real PDF attachment and on none of its pages.
+ATTACHMENT_ONLY_WORD = "录取批次"
 
 
 def summary(archive: Archive) -> str:
@@ -22,7 +24,9 @@ def summary(archive: Archive) -> str:
     lines = [report(archive, runs=1), "", "Announcements per column:"]
     lines += [f"  {column}: {count}" for column, count in counts["columns"].items()]
     lines.append("Kinds: " + ", ".join(f"{kind} {count}" for kind, count in counts["kinds"].items()))
-    lines.append(f"Attachments: {counts['attachments']} rows\n\nNewest announcements:")
+    texts = ", ".join(f"{count} {status}" for status, count in archive.file_text_counts().items())
+    lines.append(f"Attachments: {counts['attachments']} rows; their text read: {texts or 'none'}")
+    lines.append("\nNewest announcements:")
     for row in archive.newest(8):
         tag = f"【{row['title_tag']}】" if row["title_tag"] else ""
         lines.append(f"  {(row['published_at'] or '')[:16]}  {tag}{row['title']}\n      {row['url']}")
@@ -68,5 +72,7 @@ def demo(db: str, log_level: str) -> None:
             record = {key: sample[key] for key in keys}
             record["paragraphs"] = f"{len(json.loads(sample['paragraphs']))} paragraphs"
             print("\nOne record:\n" + json.dumps(record, ensure_ascii=False, indent=2))
-        print(f"\nTry: xcedu search 双减 --db {db_path}   ·   xcedu stats --db {db_path}")
+        print(f"\nTry: xcedu search 双减 --db {db_path}   ·   xcedu stats --db {db_path}\n"
+              f"     xcedu search {ATTACHMENT_ONLY_WORD} --db {db_path}   (a word found only "
+              "inside an attachment: the hit names the file)")
 

@@ -17,7 +17,7 @@ from xcedu_crawler.commands.common import (
     write_rows,
 )
 
-SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
+SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "attachment", "snippet"]
 
 
 @subcommand(
@@ -27,6 +27,9 @@ SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "snippet"]
     "found exactly where its text stands in a title, body or source, punctuation and all; "
     f"a word of punctuation alone is left out; at most {MAX_TERMS} different words of "
     f"{MAX_QUERY_CHARACTERS} characters together.\n\n"
+    "An announcement whose own text lacks them but one of its attachments' text holds "
+    "them all comes after those, the attachment named (its text is read by the crawl, or "
+    "by `xcedu extract-text`).\n\n"
     "QUERY: words to find, e.g. 双减 or '中招 政策' (both) or "
     "'\"Type A\"' (a phrase, space and all).",
     "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
@@ -42,12 +45,16 @@ def search(query: str, db: str, limit: int, fmt: str, **filters: str | None) -> 
     terms = query_terms(query)
     with open_archive(db) as archive:
         results = archive.search(query, limit=limit, **filters)
-        all_columns = [*archive.columns("announcements"), "score", "snippet"]
-    for row in results:
-        row["snippet"] = snippet(row["body"], terms) or snippet(row["title"], terms)
-        if fmt == "table":
-            row["published_at"] = (row["published_at"] or "")[:10]
-            row["columns"] = "、".join(json.loads(row["columns"]))
+        all_columns = [*archive.columns("announcements"), "score", "attachment", "attachment_url",
+                       "snippet"]
+        for row in results:
+            if digest := row.pop("attachment_sha256"):
+                row["snippet"] = snippet(archive.file_text(digest)["text"], terms)
+            else:
+                row["snippet"] = snippet(row["body"], terms) or snippet(row["title"], terms)
+            if fmt == "table":
+                row["published_at"] = (row["published_at"] or "")[:10]
+                row["columns"] = "、".join(json.loads(row["columns"]))
     columns = SEARCH_COLUMNS if fmt == "table" else all_columns
     write_rows(results, fmt, sys.stdout, columns)
     if fmt == "table":

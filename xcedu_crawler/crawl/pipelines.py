@@ -8,6 +8,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.crawl.file_texts import FileTextReader
 from xcedu_crawler.crawl.health import coverage_key
 from xcedu_crawler.crawl.report import RunReport
 from xcedu_crawler.crawl.run import ArchiveRun, is_write_error
@@ -81,7 +82,8 @@ class NormalizePipeline:
 
 
 class StorePipeline:
-    """Writes announcements, list pages' listings and failures to the archive that ArchiveRun opened.
+    """Writes announcements, list pages' listings and failures to the archive that ArchiveRun
+    opened, and the text of each file stored for the first time (FileTextReader).
 
     An item that cannot be stored becomes a `store_error` failure (the run is then
     `partial`); a write error of the disk or database stops the crawl (ArchiveRun).
@@ -91,6 +93,7 @@ class StorePipeline:
         self.stats = crawler.stats
         self.run = run
         self.archive: Archive | None = None
+        self.texts = FileTextReader.from_crawler(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -98,6 +101,8 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.archive = self.run.open()
+        if self.archive is not None:
+            self.texts.open(self.archive)
 
     def process_item(self, item: Any) -> Any:
         if self.archive is None or self.run.write_error:
@@ -144,6 +149,7 @@ class StorePipeline:
         for stored in item.files:
             self.archive.record_file(stored)
             self.stats.inc_value("xcedu/files")
+            self.texts.read_new(self.archive, stored)
         for failure in item.file_failures:
             self._record_failure(failure)
 
