@@ -36,16 +36,25 @@ def announcement_filters(
     return where, params
 
 
+def _search_sql(order: str) -> str:
+    """A canned search: the narrow list's rows holding all of :q's words, in ORDER."""
+    return f"""select l.* from {SEARCH_TABLE} join announcement_list l on l.id = {SEARCH_TABLE}.rowid
+where {SEARCH_TABLE} match xcedu_match(:q)
+order by {order}
+limit 200"""
+
+
 # Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function.
 CANNED_QUERIES = {
     "search": {
         "title": "Search announcements (Chinese words of any length)",
         "description": "Every announcement containing all the words, best matches first.",
-        "sql": f"""select a.published_at, a.title_tag, a.title, a.source, a.url
-from {SEARCH_TABLE} join announcements a on a.id = {SEARCH_TABLE}.rowid
-where {SEARCH_TABLE} match xcedu_match(:q)
-order by {BM25}, a.published_at desc
-limit 200""",
+        "sql": _search_sql(f"{BM25}, l.date desc"),
+    },
+    "search_by_date": {
+        "title": "Search announcements, newest first",
+        "description": "Every announcement containing all the words, newest first.",
+        "sql": _search_sql("l.date desc, l.id desc"),
     },
     "per_month_for_term": {
         "title": "Announcements per month for a term",
