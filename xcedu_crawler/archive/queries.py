@@ -50,11 +50,13 @@ CANNED_QUERIES = {
         "title": "Search announcements (Chinese words of any length)",
         "description": "Every announcement containing all the words, best matches first.",
         "sql": _search_sql(f"{BM25}, l.date desc"),
+        "hide_sql": True,
     },
     "search_by_date": {
         "title": "Search announcements, newest first",
         "description": "Every announcement containing all the words, newest first.",
         "sql": _search_sql("l.date desc, l.id desc"),
+        "hide_sql": True,
     },
     "per_month_for_term": {
         "title": "Announcements per month for a term",

@@ -51,9 +51,14 @@ def display(value: Any, column: str, table: str | None, notice_url: str | None) 
 
     NOTICE_URL is the page of the row's announcement (the list view's rows link to it).
     """
+    if table == LIST_VIEW and column == "attachments":
+        # Blank for none, so the notices that have some stand out.
+        return Markup("&nbsp;") if value == 0 else None
     if not isinstance(value, str) or not value:
         return None
     if table == LIST_VIEW:
+        if column in ("date", "tag"):
+            return Markup('<span style="white-space: nowrap">{}</span>').format(value)
         if column == "title" and notice_url:
             return Markup('<a href="{}">{}</a>').format(notice_url, value)
         if column == "columns":
