@@ -22,6 +22,7 @@ from xcedu_crawler.items import Attachment, StoredFile
 HOST = "http://jyj.example.cn/jyj"
 PDF_URL = f"{HOST}/uploads/{quote('2022年中招政策问答.pdf')}"
 PDF_BYTES = b"%PDF-1.4 the stored attachment"
+IMAGE_URL, MISSING_IMAGE_URL = f"{HOST}/uploads/images/1.jpg", f"{HOST}/uploads/images/2.jpg"
 LONG_PARAGRAPH = "各县（市、区）教育局要高度重视招生工作。" * 20
 
 
@@ -36,10 +37,12 @@ def archive_path(tmp_path):
     try:
         edited = dict(url=f"{HOST}/1.html", title="关于中招政策的通知", title_tag="通知",
                       source="市教育局基础教育科", columns=["通知公告"],
-                      attachments=[Attachment(PDF_URL, "2022年中招政策问答.pdf")])
+                      attachments=[Attachment(PDF_URL, "2022年中招政策问答.pdf")],
+                      images=[IMAGE_URL, MISSING_IMAGE_URL])
         archive.store(make(**edited, paragraphs=["旧的第一段。"]))
         archive.store(make(**edited, paragraphs=["第一段：中招政策说明。", LONG_PARAGRAPH]))
         archive.record_file(StoredFile(PDF_URL, "ab/ab12.pdf", "ab12", len(PDF_BYTES), "application/pdf"))
+        archive.record_file(StoredFile(IMAGE_URL, "cd/cd34.jpg", "cd34", 3, "image/jpeg"))
         archive.store(make(url=f"{HOST}/2.html", title="全市教育工作会议召开", title_tag=None,
                            published_at="2022-03-06T00:00:00+08:00", published_precision="day",
                            columns=["工作动态"], paragraphs=["会上提到中招。"], attachments=[]))
@@ -80,6 +83,8 @@ async def test_the_list_shows_day_dates_columns_and_titles_linking_to_the_notice
         ("2022-02-07 09:41", "通知", "关于中招政策的通知", 1),
         ("2021-12-01 08:00", None, "学前教育工作部署", 0),
     ]
+    searched = await datasette.client.get("/x/announcement_list.json?_search=中招&_shape=objects")
+    assert [r["title"] for r in searched.json()["rows"]] == ["全市教育工作会议召开", "关于中招政策的通知"]
     page = (await datasette.client.get("/x/announcement_list")).text
     first = notice_id(archive_path, "/1.html")
     assert f'<a href="/x/announcements/{first}">关于中招政策的通知</a>' in page
@@ -107,6 +112,8 @@ async def test_a_notice_page_shows_paragraphs_attachments_and_what_changed(archi
     assert "<p>第一段：中招政策说明。</p>" in page and f"<p>{LONG_PARAGRAPH}</p>" in page
     assert "来源：市教育局基础教育科" in page and ">2022-02-07 09:41</time>" in page
     assert '<a href="/files/ab/ab12.pdf" download="2022年中招政策问答.pdf">' in page
+    # A stored image shows from the files folder; one never downloaded links to the site.
+    assert '<img src="/files/cd/cd34.jpg"' in page and f'<a href="{MISSING_IMAGE_URL}">image 2</a>' in page
     versions = page[page.index("<h2>Versions</h2>"):page.index("<h2>Record</h2>")]
     assert "<summary>paragraphs</summary>" in versions and "<p>旧的第一段。</p>" in versions
     assert f'<a href="{HOST}/1.html">{HOST}/1.html</a>' in page
