@@ -70,17 +70,30 @@ def ranked_hits(match: str) -> str:
 ) WHERE n = 1"""
 
 
+def _search_sql(order: str) -> str:
+    """A canned search: the narrow list's rows holding all of :q's words, in their own text or
+    in an attachment's (named), in ORDER."""
+    return f"""select l.*, h.attachment, h.attachment_url
+from ({ranked_hits("xcedu_match(:q)")}) h join announcement_list l on l.id = h.id
+order by {order}
+limit 200"""
+
+
 # Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function.
 CANNED_QUERIES = {
     "search": {
         "title": "Search announcements (Chinese words of any length)",
         "description": "Every announcement containing all the words, best matches first; then "
         "those whose attachment contains them, the attachment named.",
-        "sql": f"""select a.published_at, a.title_tag, a.title, a.source, a.url,
-  h.attachment, h.attachment_url
-from ({ranked_hits("xcedu_match(:q)")}) h join announcements a on a.id = h.id
-order by h.via, h.score, a.published_at desc
-limit 200""",
+        "sql": _search_sql("h.via, h.score, l.date desc"),
+        "hide_sql": True,
+    },
+    "search_by_date": {
+        "title": "Search announcements, newest first",
+        "description": "Every announcement containing all the words, or with an attachment "
+        "that does, newest first.",
+        "sql": _search_sql("l.date desc, l.id desc"),
+        "hide_sql": True,
     },
     "per_month_for_term": {
         "title": "Announcements per month for a term",
