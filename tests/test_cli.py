@@ -58,6 +58,13 @@ def test_serve_without_datasette_says_so_in_one_line(db_path):
     assert done.stderr == "xcedu serve: Datasette is not installed: pip install -e '.[browse]'\n"
 
 
+def test_demo_without_the_replica_says_how_to_get_it(tmp_path):
+    done = loaded_after(["demo", "--db", str(tmp_path / "demo.db")], "xcedu_replica", block="xcedu_replica")
+    assert done.returncode == 1
+    assert done.stderr == ("xcedu demo: the local replica is not installed; from a checkout of the "
+                           "project: pip install -e ./replica\n")
+
+
 def test_no_subcommand_shows_the_help():
     done = python("import sys; from xcedu_crawler import cli; sys.exit(cli.main([]))")
     assert done.returncode == 0 and "Commands:" in done.stdout and "search" in done.stdout

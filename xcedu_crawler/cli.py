@@ -34,6 +34,14 @@ SUBCOMMANDS = {
 }
 
 
+# What a subcommand needs that `pip install -e .` does not install, and how to get it.
+OPTIONAL_PARTS = {
+    "datasette": "Datasette is not installed: pip install -e '.[browse]'",
+    "xcedu_replica": "the local replica is not installed; from a checkout of the project: "
+                     "pip install -e ./replica",
+}
+
+
 class LazyGroup(click.Group):
     """A group that lists its subcommands from SUBCOMMANDS and imports one only when asked."""
 
@@ -47,11 +55,11 @@ class LazyGroup(click.Group):
         try:
             return getattr(importlib.import_module(f"xcedu_crawler.commands.{module}"), attribute)
         except ModuleNotFoundError as exc:
-            if exc.name != "datasette":
+            if exc.name not in OPTIONAL_PARTS:
                 raise
-            # Datasette, for `serve`, is an optional extra; the other subcommands work without it.
-            click.echo(f"xcedu {name}: Datasette is not installed: pip install -e '.[browse]'",
-                       err=True)
+            # Datasette (for `serve`) and the replica (for `demo`) are installed apart; the
+            # other subcommands work without them.
+            click.echo(f"xcedu {name}: {OPTIONAL_PARTS[exc.name]}", err=True)
             ctx.exit(1)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
