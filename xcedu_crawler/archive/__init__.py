@@ -1,4 +1,4 @@
-"""The SQLite archive, the only package that speaks SQL: `Archive` is its front, one module per job."""
+"""The SQLite archive, the only package speaking SQL, behind `Archive`; it imports items and extract."""
 
 from __future__ import annotations
 

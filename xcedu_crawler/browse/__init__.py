@@ -1,4 +1,4 @@
-"""The archive's Datasette face: metadata, facets, canned queries, Chinese search.
+"""The archive's Datasette face (imports the archive only): metadata, facets, canned queries, Chinese search.
 
 Also a Datasette plugin (entry point `datasette: xcedu`): it gives every connection
 `xcedu_match(text)`, and replaces Datasette's `escape_fts` so that the table's own
