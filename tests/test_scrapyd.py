@@ -91,8 +91,10 @@ def deploy(node_url: str, folder: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(("per_job", "job_archives"), [(1, ["changge", "xuchang"]), (2, ["xuchang+1"])])
 @deferred_f_from_coro_f
-async def test_two_sites_crawled_as_scrapyd_jobs_and_merged_equal_one_crawl_of_both(tmp_path, scrapyd_node):
+async def test_two_sites_crawled_as_scrapyd_jobs_and_merged_equal_one_crawl_of_both(
+        tmp_path, scrapyd_node, per_job, job_archives):
     node_url, node_folder = scrapyd_node
     deploy(node_url, tmp_path)
     assert call(node_url, f"listspiders.json?project={PROJECT}")["spiders"] == ["xcedu"]
@@ -114,14 +116,15 @@ async def test_two_sites_crawled_as_scrapyd_jobs_and_merged_equal_one_crawl_of_b
             "schedule",
             "--node", node_url, "--site", f"xuchang={bureau.base_url}", "--site", f"changge={trs.base_url}",
             "--archives", str(archives), "--merge", str(merged), "--poll", "0.1", "--timeout", "60",
+            "--per-job", str(per_job),
             *(f"-s{name}={value}" for name, value in LOOPBACK_CRAWL_SETTINGS.items()),
         ])
     assert code == 0
     assert archive_content(merged) == archive_content(single)
     assert sorted((run["merged_from"], run["status"]) for run in runs(merged)) == [
-        (str(archives / site / "xcedu.db"), "ok") for site in ("changge", "xuchang")]
+        (str(archives / name / "xcedu.db"), "ok") for name in job_archives]
     # Each job wrote its own archive, its files beside it.
-    assert all((archives / site / "files").is_dir() for site in ("changge", "xuchang"))
+    assert all((archives / name / "files").is_dir() for name in job_archives)
 
 
 def test_a_site_stays_on_its_node_and_a_new_node_takes_only_sites_it_gets():

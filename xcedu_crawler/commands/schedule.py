@@ -20,11 +20,21 @@ from xcedu_crawler.crawl.scrapyd import ScrapydError, SiteJob, node_for, schedul
 ARCHIVE_NAME = "xcedu.db"
 
 
-def site_job(spec: str, nodes: list[str], archives: Path) -> SiteJob:
-    """A job for `NAME` or `NAME=BASE_URL`; its archive DIR/NAME/xcedu.db, its files beside it."""
-    site, _, base_url = spec.partition("=")
-    archive = archives / site / ARCHIVE_NAME
-    return SiteJob(site, base_url or None, node_for(site, nodes), archive, files_dir_beside(archive))
+def site_jobs(specs: list[str], nodes: list[str], archives: Path, per_job: int) -> list[SiteJob]:
+    """The jobs for SPECS (`NAME` or `NAME=BASE_URL`): each site on the node its name hashes to,
+    PER_JOB sites a job there, each job's archive DIR/NAME/xcedu.db (its files beside it), NAME
+    the site's own or, for a shard, its first site's and how many more it holds."""
+    by_node: dict[str, list[str]] = {}
+    for spec in dict.fromkeys(specs):
+        by_node.setdefault(node_for(spec.partition("=")[0], nodes), []).append(spec)
+    jobs = []
+    for node, node_specs in by_node.items():
+        for start in range(0, len(node_specs), per_job):
+            shard = node_specs[start:start + per_job]
+            name = shard[0].partition("=")[0] + (f"+{len(shard) - 1}" if len(shard) > 1 else "")
+            archive = archives / name / ARCHIVE_NAME
+            jobs.append(SiteJob(name, shard, node, archive, files_dir_beside(archive)))
+    return jobs
 
 
 def run_of(job: SiteJob, since: str) -> tuple[str, str]:
@@ -51,8 +61,9 @@ def absolute_path(ctx: click.Context, param: click.Parameter, path: Path) -> Pat
 @subcommand(
     "schedule",
     "Crawl many sites on Scrapyd nodes (the project deployed there with scrapyd-deploy): one "
-    "job per site, each site always on the same node (by a hash of its name), each writing "
-    "its own archive DIR/SITE/xcedu.db on that node. Waits for every job, reports each run "
+    "job per site (or per --per-job sites, crawled together in one process), each site always "
+    "on the same node (by a hash of its name), each job writing its own archive "
+    "DIR/NAME/xcedu.db on that node. Waits for every job, reports each run "
     "as its archive records it and, with --merge, merges the archives (DIR must then be "
     "readable here: the same machine, a shared mount, or a copy).",
     "xcedu schedule --node http://node1:6800/ --node http://node2:6800/ --site xuchang "
@@ -64,6 +75,8 @@ def absolute_path(ctx: click.Context, param: click.Parameter, path: Path) -> Pat
               help="a Scrapyd node (repeat for each)")
 @click.option("--site", "sites", multiple=True, required=True, metavar="NAME[=BASE_URL]",
               help="a site profile to crawl, optionally at another base URL (repeat)")
+@click.option("--per-job", type=click.IntRange(min=1), default=1,
+              help="sites a job crawls together, in one process and one archive (default 1)")
 @click.option("--archives", type=click.Path(path_type=Path), required=True, metavar="DIR",
               callback=absolute_path,
               help="the folder, an absolute path on the nodes, that holds each site's archive")
@@ -74,11 +87,11 @@ def absolute_path(ctx: click.Context, param: click.Parameter, path: Path) -> Pat
 @click.option("--poll", type=float, default=5.0, help="seconds between polls (default 5)")
 @click.option("--timeout", type=float, default=86_400.0,
               help="give up waiting after this many seconds (default a day)")
-def schedule_command(nodes: tuple[str, ...], sites: tuple[str, ...], archives: Path,
+def schedule_command(nodes: tuple[str, ...], sites: tuple[str, ...], per_job: int, archives: Path,
                      settings: dict[str, str], merge_output: Path | None, poll: float,
                      timeout: float) -> int:
     nodes = [node if node.endswith("/") else node + "/" for node in nodes]
-    jobs = [site_job(spec, nodes, archives) for spec in dict.fromkeys(sites)]
+    jobs = site_jobs(list(sites), nodes, archives, per_job)
     since = utc_now()
     statuses = []
 

@@ -1,4 +1,4 @@
-"""Crawls as Scrapyd jobs over its JSON API: one job per site, on the node the site's name hashes to."""
+"""Crawls as Scrapyd jobs over its JSON API: a job per site (or shard of sites), on the node they hash to."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ class ScrapydError(Exception):
 
 @dataclass
 class SiteJob:
-    """One site's crawl: which node runs it, and where on that node its archive is kept."""
+    """One crawl of a site, or of a shard of sites in one process: which node runs it, and
+    where on that node its archive is kept."""
 
-    site: str
-    base_url: str | None  # another base URL for the profile's columns (a mirror, a replica)
+    site: str  # the site's name, or the shard's
+    specs: list[str]  # NAME or NAME=BASE_URL, as `-a site=` takes them
     node: str
     archive: Path
     files_dir: Path
@@ -57,10 +58,8 @@ def call(node: str, endpoint: str, fields: list[tuple[str, str]] | None = None) 
 def schedule(job: SiteJob, settings: dict[str, str]) -> None:
     """Queue JOB on its node, with SETTINGS for the crawl: its archive and files folder set."""
     settings = {**settings, "XCEDU_DB": str(job.archive), "XCEDU_FILES_DIR": str(job.files_dir)}
-    if job.base_url:
-        settings["XCEDU_BASE_URL"] = job.base_url
     # Fields other than project, spider and setting reach the spider as -a arguments.
-    fields = [("project", PROJECT), ("spider", SPIDER), ("site", job.site)]
+    fields = [("project", PROJECT), ("spider", SPIDER), ("site", ",".join(job.specs))]
     fields += [("setting", f"{name}={value}") for name, value in settings.items()]
     job.job_id = call(job.node, "schedule.json", fields)["jobid"]
 
