@@ -158,6 +158,15 @@ class ListPageRead:
 
 
 @dataclass
+class UnchangedPage:
+    """The server answered 304 to a detail page asked for with the validators it was archived
+    with: the announcement behind it is as archived, and ENTRY lists it now."""
+
+    url: str  # canonical URL, as requested
+    entry: ListEntry
+
+
+@dataclass
 class Failure:
     """A URL the crawl meant to archive and could not."""
 

@@ -193,3 +193,16 @@ INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at)
     SELECT c.value, u.url_key, u.url, a.first_seen_at, a.last_seen_at
     FROM announcement_urls u JOIN announcements a ON a.id = u.announcement_id, json_each(a.columns) c
     WHERE u.url = a.url""")
+
+
+@migrations()
+def record_validators(db: Database) -> None:
+    # The ETag and Last-Modified a page was last archived with, sent back as If-None-Match
+    # and If-Modified-Since so that an unchanged page costs its headers only.
+    _run(db, """
+CREATE TABLE "validators" (
+   "url" TEXT PRIMARY KEY,
+   "etag" TEXT,
+   "last_modified" TEXT,
+   "fetched_at" TEXT
+)""")

@@ -93,11 +93,19 @@ LISTINGS = (
     Column("last_seen_at", "TEXT", "UTC time a run last found it in that column"),
 )
 
+VALIDATORS = (
+    Column("url", "TEXT", "a list or detail page's URL, as requested"),
+    Column("etag", "TEXT", "the `ETag` it was last read with (sent back as `If-None-Match`), else NULL"),
+    Column("last_modified", "TEXT", "its `Last-Modified` (sent back as `If-Modified-Since`), else NULL"),
+    Column("fetched_at", "TEXT", "UTC time of that fetch"),
+)
+
 TABLES = {
     "announcements": ANNOUNCEMENTS,
     "announcement_versions": ANNOUNCEMENT_VERSIONS,
     "attachments": ATTACHMENTS,
     "listings": LISTINGS,
+    "validators": VALIDATORS,
 }
 
 VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versioned)

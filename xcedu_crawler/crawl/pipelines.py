@@ -18,6 +18,7 @@ from xcedu_crawler.items import (
     FileBatch,
     ListPageRead,
     RawAnnouncement,
+    UnchangedPage,
 )
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ class StorePipeline:
             self.archive.record_listing(item.url, item.column)
         elif isinstance(item, ListPageRead):
             self.archive.clear_failures([item.url])
+        elif isinstance(item, UnchangedPage):
+            self._confirm(item)
         elif isinstance(item, Failure):
             self._record_failure(item)
 
@@ -139,6 +142,15 @@ class StorePipeline:
             self.stats.inc_value("xcedu/files")
         for failure in item.file_failures:
             self._record_failure(failure)
+
+    def _confirm(self, item: UnchangedPage) -> None:
+        if self.archive.confirm_unchanged(item.url, item.entry):
+            self.stats.inc_value("xcedu/unchanged")
+            return
+        # Validators are recorded with their announcement, so only an archive changed by
+        # hand gets here: the page is fetched whole next time.
+        logger.warning("%s answered 304 but is not archived; fetched in full next run", item.url)
+        self.archive.forget_validators([item.url])
 
     def _store(self, item: Announcement) -> None:
         outcome = self.archive.store(item)
