@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 from xcedu_replica import ReplicaServer, build_site
@@ -46,6 +49,14 @@ def test_some_validators_is_the_same_mix_every_time_and_none_ignores_conditional
         Validation("all")
 
 
+@contextmanager
+def served(build=build_site, validators: bool | str = True) -> Iterator[tuple[object, ReplicaServer]]:
+    """A replica of the test's own (BUILD), served with VALIDATORS."""
+    site = build()
+    with ReplicaServer(site, validators=validators) as server:
+        yield site, server
+
+
 def validators(db_path) -> dict[str, tuple]:
     with Archive.open(db_path) as archive:
         return archive.validators()
@@ -57,9 +68,8 @@ def conditional_gets(server) -> dict[str, int]:
 
 @deferred_f_from_coro_f
 async def test_a_no_change_rerun_gets_304s_where_validators_exist_and_full_pages_where_not(tmp_path):
-    site = build_site()
     db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site, validators="some") as server:
+    with served(validators="some") as (site, server):
         await crawl(server, db_path)
         before = snapshot(db_path)
         kept = validators(db_path)
@@ -79,9 +89,8 @@ async def test_a_no_change_rerun_gets_304s_where_validators_exist_and_full_pages
 
 @deferred_f_from_coro_f
 async def test_a_list_page_changed_between_runs_is_fetched_again_and_archived(tmp_path):
-    site = build_site()
     db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site, validators=True) as server:
+    with served() as (site, server):
         await crawl(server, db_path)
         [new_path] = site.publish("003002", 1)
         await crawl(server, db_path)
@@ -100,9 +109,8 @@ async def test_a_list_page_changed_between_runs_is_fetched_again_and_archived(tm
 
 @deferred_f_from_coro_f
 async def test_a_detail_page_unchanged_behind_a_redated_entry_is_confirmed_by_a_304_not_reparsed(tmp_path):
-    site = build_site()
     db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site, validators=True) as server:
+    with served() as (site, server):
         await crawl(server, db_path)
         before = snapshot(db_path)
         url = next(w["url"] for w in site.expected_announcements(server.base_url) if w["case"] == "ordinary")
@@ -127,9 +135,8 @@ async def test_a_detail_page_unchanged_behind_a_redated_entry_is_confirmed_by_a_
 @pytest.mark.parametrize("overrides, spider_kwargs", [({}, {"full": "1"}), ({"XCEDU_CONDITIONAL_GET": False}, {})])
 @deferred_f_from_coro_f
 async def test_a_full_run_or_the_setting_off_fetches_everything_unconditionally(tmp_path, overrides, spider_kwargs):
-    site = build_site()
     db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site, validators=True) as server:
+    with served() as (site, server):
         await crawl(server, db_path)
         await crawl(server, db_path, spider_kwargs, **overrides)
         assert conditional_gets(server) == {}
@@ -140,9 +147,8 @@ async def test_a_full_run_or_the_setting_off_fetches_everything_unconditionally(
 @pytest.mark.parametrize("site_name, build", [("changge", build_trs_site), ("yuzhou", build_hanweb_site)])
 @deferred_f_from_coro_f
 async def test_a_family_site_rerun_is_answered_304_on_every_list_page_it_asks_for(tmp_path, site_name, build):
-    site = build()
     db_path = tmp_path / "xcedu.db"
-    with ReplicaServer(site, validators=True) as server:
+    with served(build) as (site, server):
         await crawl(server, db_path, {"site": site_name})
         before = snapshot(db_path)
         await crawl(server, db_path, {"site": site_name})
