@@ -148,8 +148,18 @@ class ListPageRead:
     over, and the archive keeps the listings (announcements take their columns from them)."""
 
     url: str
-    column: str
-    urls: list[str]  # canonical URLs of its entries, in the page's order
+    column: str | None  # None for a page the server said was not modified (HTTP 304)
+    urls: list[str] = field(default_factory=list)  # canonical URLs of its entries, in order
+
+
+@dataclass
+class UnchangedPage:
+    """The server answered 304 to a detail page asked for with the validators it was archived
+    with: the announcement behind it is as archived, and ENTRY lists it now."""
+
+    url: str  # canonical URL, as requested
+    entry: ListEntry
+    site: str | None = None  # the site it belongs to
 
 
 @dataclass

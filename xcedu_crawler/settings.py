@@ -50,6 +50,10 @@ XCEDU_MAX_LIST_PAGES = 1000
 XCEDU_CHALLENGE_LIMIT = 3
 XCEDU_CHALLENGE_DELAY = 10.0
 
+# Ask for list and detail pages with the validators (ETag, Last-Modified) of their last fetch,
+# so that an unchanged page is answered 304, headers only (crawl/conditional.py).
+XCEDU_CONDITIONAL_GET = True
+
 DOWNLOADER_MIDDLEWARES = {
     # Above HttpCompressionMiddleware (590) so that it sees the compressed bytes.
     "xcedu_crawler.crawl.middlewares.CompleteBodyMiddleware": 595,
@@ -60,6 +64,8 @@ DOWNLOADER_MIDDLEWARES = {
     "xcedu_crawler.crawl.middlewares.SiteRedirectMiddleware": 600,
     # Above RetryMiddleware (550) so that a challenge is never retried.
     "xcedu_crawler.crawl.middlewares.ChallengeMiddleware": 560,
+    # Before DownloaderStats (850) sees a request, so that the bytes it counts include the validators.
+    "xcedu_crawler.crawl.conditional.ConditionalGetMiddleware": 800,
 }
 SPIDER_MIDDLEWARES = {
     # Nearest the spider, so that it sees a callback's exception first.

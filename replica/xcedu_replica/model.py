@@ -181,3 +181,4 @@ class Reply:
     content_type: str
     body: bytes
     cut: bool = False
+    headers: tuple[tuple[str, str], ...] = ()  # more headers: the validators (conditional.py)

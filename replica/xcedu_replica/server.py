@@ -6,10 +6,13 @@ import socketserver
 import sys
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from xcedu_replica import templates
+from xcedu_replica.conditional import Validation
 from xcedu_replica.model import Reply
 from xcedu_replica.site import ROBOTS_PATH, Site
 
@@ -33,21 +36,37 @@ _CHALLENGES = {
 }
 
 
+class Exchange(NamedTuple):
+    """One request and the status it got; CONDITIONAL: it sent If-None-Match or If-Modified-Since."""
+
+    method: str
+    path: str
+    conditional: bool
+    status: int
+
+
 class ReplicaServer:
     """Serves SITE on 127.0.0.1 (a free port unless PORT is given); a context manager.
 
     SITE is a Site, or any site with the same respond(path, attempt).
 
-    `requests` lists every (method, path with query) received, in order. `reset_state()`
-    forgets it and the per-URL GET counters, so the next crawl meets the same behaviour
-    (the first GET of the "500 then OK" page fails again). It leaves `challenge` and the
-    site's changes alone: those are undone explicitly.
+    VALIDATORS says which pages send an ETag and a Last-Modified and answer conditional
+    GETs with 304 while unchanged: True (all), False (none, like many a real server) or
+    "some" (the same pages every time, by path: `validation.kinds(path)`).
+
+    `requests` lists every (method, path with query) received, in order, and `exchanges`
+    the same with the status each got. `reset_state()` forgets both and the per-URL GET
+    counters, so the next crawl meets the same behaviour (the first GET of the "500 then
+    OK" page fails again). It leaves `challenge`, the validators' history and the site's
+    changes alone: those are undone explicitly.
     """
 
-    def __init__(self, site: Site, port: int = 0):
+    def __init__(self, site: Site, port: int = 0, validators: bool | str = "some"):
         self.site = site
         self.port = port
+        self.validation = Validation(validators)
         self.requests: list[tuple[str, str]] = []
+        self.exchanges: list[Exchange] = []
         self._challenge: str | None = None
         self._lock = threading.Lock()
         self._gets: Counter[str] = Counter()
@@ -102,13 +121,25 @@ class ReplicaServer:
         with self._lock:
             self._gets.clear()
             self.requests.clear()
+            self.exchanges.clear()
 
-    def reply_for(self, method: str, path: str, body: bytes = b"") -> Reply:
-        """The reply to METHOD PATH, counted; a HEAD answers as the next GET would.
+    def reply_for(
+        self, method: str, path: str, body: bytes = b"", headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        """The reply to METHOD PATH with request HEADERS, counted; a HEAD answers as the next
+        GET would, and either may be a 304 (see VALIDATORS).
 
         A POST goes with its BODY to the site's `respond_post(path, body)`: only sites with
         forms to post have one, and the others answer 405, as a static web server does.
         """
+        headers = headers or {}
+        reply = self._reply(method, path, body, headers)
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        with self._lock:
+            self.exchanges.append(Exchange(method, path, conditional, reply.status))
+        return reply
+
+    def _reply(self, method: str, path: str, body: bytes, headers: Mapping[str, str]) -> Reply:
         key = unquote(urlsplit(path).path)
         challenge = self._challenge
         with self._lock:
@@ -124,7 +155,8 @@ class ReplicaServer:
             if respond_post is None:
                 return _NOT_ALLOWED
             return respond_post(path, body) or _MISSING
-        return self.site.respond(path, attempt) or _MISSING
+        reply = self.site.respond(path, attempt) or _MISSING
+        return self.validation.answer(unquote(path), reply, headers)
 
 
 class _ReplicaHTTPServer(ThreadingHTTPServer):
@@ -157,10 +189,12 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server_version  # without the Python version BaseHTTPRequestHandler appends
 
     def do_GET(self) -> None:
-        self._send(self.server.replica.reply_for("GET", self.path), with_body=True)
+        reply = self.server.replica.reply_for("GET", self.path, headers=self.headers)
+        self._send(reply, with_body=True)
 
     def do_HEAD(self) -> None:
-        self._send(self.server.replica.reply_for("HEAD", self.path), with_body=False)
+        reply = self.server.replica.reply_for("HEAD", self.path, headers=self.headers)
+        self._send(reply, with_body=False)
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -168,9 +202,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply, with_body: bool) -> None:
         self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        # A cut reply still promises the whole body: the client must notice what is missing.
-        self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        if reply.status != 304:  # which has no body to describe
+            self.send_header("Content-Type", reply.content_type)
+            # A cut reply still promises the whole body: the client must notice what is missing.
+            self.send_header("Content-Length", str(len(reply.body)))
         # Said aloud: Twisted keeps an HTTP/1.0 connection for reuse unless told "close",
         # and a POST (the Hanweb dataproxy) sent on one the server has closed fails
         # without a retry, as Twisted retries only idempotent requests.

@@ -23,6 +23,7 @@ from xcedu_crawler.archive.rows import utc_now
 from xcedu_crawler.archive.runs import GONE_REASONS, Runs
 from xcedu_crawler.archive.schema import SEARCH_COLUMNS, SEARCH_TABLE, SEARCH_WEIGHTS
 from xcedu_crawler.archive.store import NEW, UNCHANGED, UPDATED, Store
+from xcedu_crawler.archive.validators import Validators
 
 __all__ = [
     "GONE_REASONS", "NEW", "SEARCH_COLUMNS", "SEARCH_TABLE", "SEARCH_WEIGHTS", "UNCHANGED",
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-class Archive(Store, PagesAndFiles, FileTexts, FullText, Queries, Runs):
+class Archive(Store, PagesAndFiles, FileTexts, FullText, Queries, Runs, Validators):
     """An archive database. `Archive.open(path)` creates or migrates it;
     `Archive.open_for_reading(path)` reads it without changing a byte."""
 

@@ -246,3 +246,16 @@ SELECT a.id,
     (SELECT count(*) FROM attachments t WHERE t.announcement_id = a.id) AS attachments,
     a.url
 FROM announcements a""")
+
+
+@migrations()
+def record_validators(db: Database) -> None:
+    # The ETag and Last-Modified a page was last archived with, sent back as If-None-Match
+    # and If-Modified-Since so that an unchanged page costs its headers only.
+    _run(db, """
+CREATE TABLE "validators" (
+   "url" TEXT PRIMARY KEY,
+   "etag" TEXT,
+   "last_modified" TEXT,
+   "fetched_at" TEXT
+)""")

@@ -130,6 +130,13 @@ FILE_TEXTS = (
     Column("extracted_at", "TEXT", "UTC time it was read"),
 )
 
+VALIDATORS = (
+    Column("url", "TEXT", "a list or detail page's URL, as requested"),
+    Column("etag", "TEXT", "the `ETag` it was last read with (sent back as `If-None-Match`), else NULL"),
+    Column("last_modified", "TEXT", "its `Last-Modified` (sent back as `If-Modified-Since`), else NULL"),
+    Column("fetched_at", "TEXT", "UTC time of that fetch"),
+)
+
 TABLES = {
     "announcements": ANNOUNCEMENTS,
     "announcement_versions": ANNOUNCEMENT_VERSIONS,
@@ -137,6 +144,7 @@ TABLES = {
     "listings": LISTINGS,
     "crawl_runs": CRAWL_RUNS,
     "file_texts": FILE_TEXTS,
+    "validators": VALIDATORS,
 }
 
 VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versioned)

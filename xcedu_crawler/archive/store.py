@@ -26,8 +26,9 @@ NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 class Store:
     """The writing side of `Archive`: one announcement, or one listing, at a time."""
 
-    # Pages (save_pages), the index (_index) and failures (clear_failures) are the other
-    # parts of Archive, which stores an announcement's all in one transaction.
+    # Pages (save_pages), the index (_index), failures (clear_failures) and validators
+    # (_record_page_validators) are the other parts of Archive, which stores an
+    # announcement's all in one transaction.
     db: Database
 
     def find_id(self, urls: Iterable[str]) -> int | None:
@@ -60,6 +61,8 @@ class Store:
                     self._upsert_listing(listed, column, now)
             columns = merged(item.columns, self._listed_columns(urls))
             page_ids = self.save_pages(item.pages) if item.pages else None
+            if seen:
+                self._record_page_validators(item.pages)
             announcement_id = self.find_id(urls)
             if announcement_id is None:
                 # A republished copy: another URL, the same content.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.extract.documents import EXTRACTORS, Limits, extract_text
 from xcedu_crawler.extract.documents.ocr import unavailable_reason

@@ -9,6 +9,8 @@ from xcedu_crawler.extract.urls import url_key
 from xcedu_crawler.items import ListEntry
 
 FULL, CATCH_UP, INCREMENTAL = "full", "catch-up", "incremental"
+# The requests a run may send with the validators of their last fetch (crawl/conditional.py).
+LIST, DETAIL = "list", "detail"
 
 
 @dataclass
@@ -49,3 +51,17 @@ class CrawlPlan:
     def follows_pager(self, new_entries: int) -> bool:
         """Incremental runs stop at the first list page that holds nothing new."""
         return self.mode != INCREMENTAL or new_entries > 0
+
+    def revalidates(self, kind: str) -> bool:
+        """Whether a request of KIND (LIST or DETAIL) is sent conditionally, so that a page
+        unchanged since its last fetch is answered 304, headers only.
+
+        Never in a full run, which re-reads everything. A list page only in an incremental
+        run: a 304 means its entries are as when an `ok` run (or the catch-up after a
+        killed one) read them, so nothing on it is new; but it shows neither entries nor
+        pager, which a catch-up run must walk. A detail page whenever it is fetched again:
+        its validators are recorded with the announcement, so a 304 says that is as served.
+        """
+        if self.mode == FULL:
+            return False
+        return kind == DETAIL or self.mode == INCREMENTAL

@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive import UNCHANGED, Archive
 from xcedu_crawler.crawl.file_texts import FileTextReader
 from xcedu_crawler.crawl.health import coverage_key
 from xcedu_crawler.crawl.report import RunReport
@@ -19,6 +19,7 @@ from xcedu_crawler.items import (
     FileBatch,
     ListPageRead,
     RawAnnouncement,
+    UnchangedPage,
 )
 
 logger = logging.getLogger(__name__)
@@ -123,8 +124,11 @@ class StorePipeline:
         elif isinstance(item, FileBatch):
             self._store_files(item)
         elif isinstance(item, ListPageRead):
-            self.archive.record_listings(item.column, item.urls)
+            if item.urls:
+                self.archive.record_listings(item.column, item.urls)
             self.archive.clear_failures([item.url])
+        elif isinstance(item, UnchangedPage):
+            self._confirm(item)
         elif isinstance(item, Failure):
             self._record_failure(item)
 
@@ -152,6 +156,15 @@ class StorePipeline:
             self.texts.read_new(self.archive, stored)
         for failure in item.file_failures:
             self._record_failure(failure)
+
+    def _confirm(self, item: UnchangedPage) -> None:
+        if self.archive.confirm_unchanged(item.url, item.entry):
+            self.run.report.stored(item.site, UNCHANGED)
+            return
+        # Validators are recorded with their announcement, so only an archive changed by
+        # hand gets here: the page is fetched whole next time.
+        logger.warning("%s answered 304 but is not archived; fetched in full next run", item.url)
+        self.archive.forget_validators([item.url])
 
     def _store(self, item: Announcement) -> None:
         outcome = self.archive.store(item)

@@ -14,6 +14,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure as TwistedFailure
 
 from xcedu_crawler.archive import utc_now
+from xcedu_crawler.crawl.conditional import CONDITIONAL, NOT_MODIFIED, header_values
+from xcedu_crawler.crawl.incremental import DETAIL, LIST
 from xcedu_crawler.crawl.middlewares import (
     Blocked,
     RedirectedOffSite,
@@ -33,6 +35,7 @@ from xcedu_crawler.items import (
     FileBatch,
     ListEntry,
     ListPageRead,
+    UnchangedPage,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,11 +53,7 @@ def comma_list(value: str | list[str] | None) -> list[str]:
 
 def fetched(response: Response) -> FetchedPage:
     """The response as served, to keep: status, headers and the raw bytes."""
-    headers = {
-        name.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for name, values in response.headers.items()
-    }
-    return FetchedPage(response.url, response.status, headers, response.body, utc_now())
+    return FetchedPage(response.url, response.status, header_values(response), response.body, utc_now())
 
 
 class XceduSpider(scrapy.Spider):
@@ -119,7 +118,8 @@ class XceduSpider(scrapy.Spider):
             self.report.add_site(target.name, target.hosts)
         for target in self.targets.values():
             for url in target.column_urls:
-                yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed)
+                yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed,
+                                     meta={CONDITIONAL: LIST})
         # Downloads that failed last time are tried again, whatever the lists say.
         for referer, urls in self.plan.pending_files.items():
             yield FileBatch(referer, urls)
@@ -127,6 +127,11 @@ class XceduSpider(scrapy.Spider):
     def parse_list(
         self, response: Response, column: str | None = None, paging: DatastorePaging | None = None
     ) -> Iterator[Any]:
+        if response.status == NOT_MODIFIED:
+            # As when an `ok` run read it (CrawlPlan.revalidates): nothing on it is new, so
+            # neither its entries nor its pager are followed.
+            yield ListPageRead(self.canonical(response.url), column)
+            return
         target = self.target(response.url)
         page = ListPage(response.selector, response.url, target.profile, column=column,
                         tracking_keys=self.tracking_keys)
@@ -175,7 +180,8 @@ class XceduSpider(scrapy.Spider):
 
     def list_request(self, next_page: NextPage, column: str) -> scrapy.Request:
         if next_page.formdata is None:
-            return scrapy.Request(next_page.url, callback=self.parse_list, errback=self.list_failed)
+            return scrapy.Request(next_page.url, callback=self.parse_list, errback=self.list_failed,
+                                  meta={CONDITIONAL: LIST})
         # A Hanweb continuation: XML records without the column page around them.
         return scrapy.FormRequest(
             next_page.url,
@@ -197,6 +203,7 @@ class XceduSpider(scrapy.Spider):
                 callback=self.parse_detail,
                 errback=self.detail_failed,
                 cb_kwargs={"entry": entry},
+                meta={CONDITIONAL: DETAIL},
             )
 
     def parse_detail(
@@ -208,7 +215,11 @@ class XceduSpider(scrapy.Spider):
         pages: tuple[FetchedPage, ...] = (),
     ) -> Iterator[Any]:
         """A detail page; for an article over several pages, PARTS and PAGES are what its
-        earlier pages gave (plain values: a request must pickle for a JOBDIR disk queue)."""
+        earlier pages gave (plain values: a request must pickle for a JOBDIR disk queue).
+        A 304 (only ever to a first page) says the archived announcement is as served."""
+        if response.status == NOT_MODIFIED:
+            yield UnchangedPage(self.canonical(response.url), entry, self.target(response.url).name)
+            return
         target = self.target(response.url)
         page = DetailPage(response.selector, response.url, target.profile, tracking_keys=self.tracking_keys)
         if page.redirect_url and not parts:
