@@ -111,6 +111,7 @@ def _merge_into(merged: Archive, sources: list[Source], files_dir: Path) -> Merg
     _keep_listings(merged, sources)
     _union_listings(merged, sources)
     _add_file_texts(merged, sources)
+    _add_validators(merged, sources)
     failures = _add_failures(merged, sources)
     runs = _add_runs(merged, sources)
     merged.rebuild_search_index()
@@ -293,6 +294,22 @@ def _add_file_texts(merged: Archive, sources: list[Source]) -> None:
     merged.db.execute("DELETE FROM file_texts")
     for row in sorted(newest.values(), key=lambda row: (row["extracted_at"] or "", row["sha256"])):
         merged.db["file_texts"].insert(row)
+
+
+def _add_validators(merged: Archive, sources: list[Source]) -> None:
+    """Each page's validators from its newest fetch in any archive (the replay's give way)."""
+    newest: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        for row in source.rows("SELECT * FROM validators"):
+            known = newest.get(row["url"])
+            if known is None or row["fetched_at"] > known["fetched_at"]:
+                newest[row["url"]] = row
+    merged.db.execute("DELETE FROM validators")
+    merged.db.conn.executemany(
+        "INSERT INTO validators (url, etag, last_modified, fetched_at) "
+        "VALUES (:url, :etag, :last_modified, :fetched_at)",
+        sorted(newest.values(), key=lambda row: (row["fetched_at"], row["url"])),
+    )
 
 
 def _add_failures(merged: Archive, sources: list[Source]) -> int:
