@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from scrapy import Request
 from scrapy.utils.defer import deferred_f_from_coro_f
 from xcedu_replica import ReplicaServer, build_site
 from xcedu_replica.families.hanweb import build_hanweb_site
@@ -16,6 +17,7 @@ from tests.conftest import crawl
 from tests.test_challenge import JSLUID, OBFUSCATED_JSL, reply
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commands.status import report
+from xcedu_crawler.crawl.middlewares import HostSlotMiddleware
 from xcedu_crawler.extract.sites import get_profile
 from xcedu_crawler.extract.sites.targets import SiteTarget, read_sites_file, site_targets
 
@@ -86,3 +88,14 @@ async def test_three_families_and_a_blocked_site_in_one_run(tmp_path):
     with Archive.open(db_path) as archive:
         shown = report(archive, runs=1)
     assert f"· {blocked}" in shown and "· yuzhou" in shown
+
+
+def test_each_host_and_port_is_a_download_slot_of_its_own():
+    # Scrapy's own key is the host name alone: every replica on 127.0.0.1 would share one
+    # delay, and one blocked site's back-off would slow the others.
+    slots = []
+    for url in ("http://127.0.0.1:8001/a.html", "http://127.0.0.1:8002/a.html", "http://b.cn/a.html"):
+        request = Request(url)
+        HostSlotMiddleware().process_request(request)
+        slots.append(request.meta["download_slot"])
+    assert slots == ["127.0.0.1:8001", "127.0.0.1:8002", "b.cn"]

@@ -55,6 +55,8 @@ XCEDU_CHALLENGE_DELAY = 10.0
 XCEDU_CONDITIONAL_GET = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # First, so that every middleware and the downloader see the request's slot.
+    "xcedu_crawler.crawl.middlewares.HostSlotMiddleware": 50,
     # Above HttpCompressionMiddleware (590) so that it sees the compressed bytes.
     "xcedu_crawler.crawl.middlewares.CompleteBodyMiddleware": 595,
     # Below it, so that it sees decompressed bytes.

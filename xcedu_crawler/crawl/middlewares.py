@@ -99,6 +99,18 @@ class Blocked(IgnoreRequest):
     """The site answered with an anti-crawler challenge, or its host is no longer asked."""
 
 
+class HostSlotMiddleware:
+    """Each host and port its own download slot: its own delay, concurrency and back-off.
+
+    Scrapy keys a slot by host name alone, so that sites on one name and different ports
+    (as every replica on 127.0.0.1 is) would share one delay, and one site's challenge
+    back-off would slow the others of the run.
+    """
+
+    def process_request(self, request: Request) -> None:
+        request.meta.setdefault("download_slot", host_of(request.url))
+
+
 class ChallengeMiddleware:
     """Anti-crawler challenges: never passed on as pages; the host is slowed, then left alone.
 
