@@ -27,6 +27,7 @@ SUBCOMMANDS = {
               "what discovery sees on a new site's list page; a draft profile"),
     "check": ("check:check", "verify the archive's integrity and every stored file (--repair)"),
     "demo": ("demo:demo", "serve the bundled replica, crawl it into a demo archive, print it"),
+    "feed": ("feed:feed", "the newest announcements of a column or a search as an Atom feed"),
 }
 
 

@@ -1,8 +1,9 @@
 """The archive's Datasette face: metadata, facets, canned queries, Chinese search.
 
 Also a Datasette plugin (entry point `datasette: xcedu`): it gives every connection
-`xcedu_match(text)`, and replaces Datasette's `escape_fts` so that the table's own
-search box turns a query into the character phrases the index needs.
+`xcedu_match(text)` and the feed's `xcedu_atom_*` functions, and replaces Datasette's
+`escape_fts` so that the table's own search box turns a query into the character phrases
+the index needs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datasette import hookimpl
 from xcedu_crawler.archive.queries import CANNED_QUERIES
 from xcedu_crawler.archive.schema import ANNOUNCEMENTS, SEARCH_TABLE
 from xcedu_crawler.archive.search import match_expression
+from xcedu_crawler.feeds import content_html, entry_id, entry_title
 
 # Datasette shows the README's descriptions of the announcements' columns, backticks aside.
 ANNOUNCEMENT_COLUMNS = {column.name: column.description.replace("`", "") for column in ANNOUNCEMENTS}
@@ -62,3 +64,6 @@ def prepare_connection(conn) -> None:
     # trylast: registered after Datasette's own escape_fts, so this one is the one used.
     conn.create_function("xcedu_match", 1, match_expression, deterministic=True)
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)
+    conn.create_function("xcedu_atom_id", 1, entry_id, deterministic=True)
+    conn.create_function("xcedu_atom_title", 2, entry_title, deterministic=True)
+    conn.create_function("xcedu_atom_content_html", 1, content_html, deterministic=True)
