@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
-from xcedu_replica import ReplicaServer, build_site
 
+from tests.conftest import crawled_by_xcedu
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
@@ -29,15 +29,7 @@ README = Path(__file__).parents[1] / "README.md"
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("search") / "xcedu.db"
-    with ReplicaServer(build_site()) as server:
-        subprocess.run(
-            [sys.executable, "-m", "xcedu_crawler.cli", "crawl", "--db", str(path),
-             "-s", f"XCEDU_BASE_URL={server.base_url}", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "AUTOTHROTTLE_ENABLED=False"],
-            check=True, capture_output=True, timeout=300,
-        )
-    return path
+    return crawled_by_xcedu(tmp_path_factory.mktemp("search") / "xcedu.db")
 
 
 @pytest.fixture(scope="module")
@@ -405,7 +397,8 @@ def test_dates_print_to_their_precision_in_every_command(capsys, db_path, rows):
     day = next(row for row in rows if row["published_precision"] == "day")
     minute = next(row for row in rows if row["published_precision"] == "minute")
     assert display_time(day["published_at"], "day") == day["published_at"][:10]
-    assert display_time(minute["published_at"], "minute") == minute["published_at"][:16].replace("T", " ")
+    assert (display_time(minute["published_at"], "minute")
+            == minute["published_at"][:16].replace("T", " "))
     assert display_time("2026-12-04T04:24:18+00:00") == "2026-12-04 04:24:18"
     with Archive.open_for_reading(db_path) as archive:
         printed = summary(archive) + report(archive, runs=5)
