@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from scrapy.crawler import AsyncCrawlerRunner, Crawler
 from xcedu_replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
@@ -55,3 +58,16 @@ async def crawl(server: ReplicaServer, db_path, spider_kwargs=None, **overrides)
     crawler = runner.create_crawler(XceduSpider)
     await runner.crawl(crawler, **(spider_kwargs or {}))
     return crawler
+
+
+def crawled_by_xcedu(db_path):
+    """DB_PATH crawled from a fresh replica by `xcedu crawl`, in a process of its own (no
+    reactor in the test's), for a module's tests that only read the archive."""
+    with ReplicaServer(build_site()) as server:
+        subprocess.run(
+            [sys.executable, "-m", "xcedu_crawler.cli", "crawl", "--db", str(db_path),
+             "-s", f"XCEDU_BASE_URL={server.base_url}", "-s", "DOWNLOAD_DELAY=0",
+             "-s", "AUTOTHROTTLE_ENABLED=False"],
+            check=True, capture_output=True, timeout=300,
+        )
+    return db_path

@@ -25,7 +25,8 @@ from xcedu_crawler.items import FetchedPage, StoredFile
 FILE_URL = "http://jyj.example.cn/jyj/uploads/a.pdf"
 FILE_BYTES = b"%PDF-1.4 the attachment"
 READ_COMMANDS = [
-    ["status"], ["search", "教育"], ["export"], ["stats"], ["export-warc", "OUT/x.warc.gz"],
+    ["status"], ["search", "教育"], ["export"], ["stats"], ["feed"],
+    ["export-warc", "OUT/x.warc.gz"],
 ]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +90,19 @@ def test_a_bug_in_a_subprocess_shows_its_traceback(db_path):
     )
     assert done.returncode == 1
     assert "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr
+
+
+def test_what_crawls_and_the_demo_leave_in_data_is_ignored_by_git():
+    from xcedu_crawler.commands.common import files_dir_beside
+    from xcedu_crawler.commands.demo import DEFAULT_DEMO_DB
+    from xcedu_crawler.settings import XCEDU_DB
+
+    root = Path(__file__).parents[1]
+    if shutil.which("git") is None or not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    left = [XCEDU_DB, f"{XCEDU_DB}-wal", f"{XCEDU_DB}.lock", f"{XCEDU_DB}.reserve",
+            f"{Path(XCEDU_DB).parent}/logs/crawl.log", f"{files_dir_beside(XCEDU_DB)}/a.pdf",
+            DEFAULT_DEMO_DB, f"{files_dir_beside(DEFAULT_DEMO_DB)}/a.pdf", "data/demo-files/a.pdf"]
+    done = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], input="\n".join(left),
+                          capture_output=True, text=True, cwd=root, timeout=60)
+    assert done.stdout.split() == left

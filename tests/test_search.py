@@ -6,31 +6,29 @@ import csv
 import io
 import json
 import random
+import re
+import shlex
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
-from xcedu_replica import ReplicaServer, build_site
 
+from tests.conftest import crawled_by_xcedu
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import JSON_COLUMNS
+from xcedu_crawler.commands import search
+from xcedu_crawler.commands.common import JSON_COLUMNS, display_time
+
+README = Path(__file__).parents[1] / "README.md"
 
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("search") / "xcedu.db"
-    with ReplicaServer(build_site()) as server:
-        subprocess.run(
-            [sys.executable, "-m", "xcedu_crawler.cli", "crawl", "--db", str(path),
-             "-s", f"XCEDU_BASE_URL={server.base_url}", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "AUTOTHROTTLE_ENABLED=False"],
-            check=True, capture_output=True, timeout=300,
-        )
-    return path
+    return crawled_by_xcedu(tmp_path_factory.mktemp("search") / "xcedu.db")
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +176,7 @@ def as_exported(row: dict, fmt: str) -> dict:
 def test_export_reads_back_equal(capsys, db_path, rows, tmp_path, fmt):
     target = tmp_path / f"out.{fmt}"
     code, _, err = run(capsys, "export", "--db", str(db_path), "--format", fmt, "--output", str(target))
-    assert code == 0 and f"exported {len(rows)} announcements rows" in err
+    assert code == 0 and err == f"exported {len(rows)} announcements to {target}\n"
     exported = read_back(target.read_text(encoding="utf-8"), fmt)
     by_id = {row["id"]: row for row in rows}
     assert len(exported) == len(rows)
@@ -214,11 +212,30 @@ def test_export_to_a_reader_that_stops_early_is_not_an_error(db_path):
         assert export.stderr.read() == b""
 
 
+def readme_search_examples() -> list[list[str]]:
+    """The arguments of every `xcedu search` line in the README's research section."""
+    section = README.read_text(encoding="utf-8").split("## Finding things", 1)[1].split("\n## ", 1)[0]
+    return [shlex.split(line, comments=True)[2:] for line in section.splitlines()
+            if line.startswith(".venv/bin/xcedu search ")]
+
+
+def test_the_documented_search_examples_find_something_on_the_demo_site(capsys, db_path):
+    examples = [[search.EXAMPLE_WORD], [search.EXAMPLE_WORDS], [search.EXAMPLE_PHRASE],
+                *readme_search_examples()]
+    assert len(examples) > 4 and ['"24 小时"'] in examples
+    for argv in examples:
+        # Everything up to a redirection; --format is the test's own.
+        argv = argv[:argv.index(">")] if ">" in argv else argv
+        if "--format" in argv:
+            del argv[argv.index("--format"):argv.index("--format") + 2]
+        assert search_ids(capsys, db_path, *argv), f"xcedu search {shlex.join(argv)} finds nothing"
+
+
 def test_stats_count_per_column_per_month(capsys, db_path, rows):
     code, out, _ = run(capsys, "stats", "--db", str(db_path), "--format", "json")
     assert code == 0
-    [stats] = json.loads(out)
-    assert stats["total"] == len(rows)
+    stats = json.loads(out)
+    assert isinstance(stats, dict) and stats["total"] == len(rows)
     expected = {}
     for row in rows:
         for column in json.loads(row["columns"]):
@@ -432,3 +449,32 @@ def test_exported_attachments_carry_their_text(capsys, db_path):
     assert "表格单元" in records["体检须知.docx"]["text"]
     assert records["体检须知.docx"]["text_status"] == "ok"
     assert records["资格复审表.wps"]["text"] == "" and records["资格复审表.wps"]["text_status"] == "failed"
+
+
+def test_dates_print_to_their_precision_in_every_command(capsys, db_path, rows):
+    from xcedu_crawler.commands.demo import summary
+    from xcedu_crawler.commands.status import report
+
+    day = next(row for row in rows if row["published_precision"] == "day")
+    minute = next(row for row in rows if row["published_precision"] == "minute")
+    assert display_time(day["published_at"], "day") == day["published_at"][:10]
+    assert (display_time(minute["published_at"], "minute")
+            == minute["published_at"][:16].replace("T", " "))
+    assert display_time("2026-12-04T04:24:18+00:00") == "2026-12-04 04:24:18"
+    with Archive.open_for_reading(db_path) as archive:
+        printed = summary(archive) + report(archive, runs=5)
+    _, table, _ = run(capsys, "search", "招生", "--db", str(db_path), "--limit", "1000")
+    _, stats, _ = run(capsys, "stats", "--db", str(db_path))
+    assert "\n2022-" in table and "published 2021-" in stats
+    for text in (printed, table, stats):
+        assert not re.search(r"\d{4}-\d\d-\d\dT", text), text
+    # A day-precision date stands alone in the demo's list of the newest.
+    assert re.search(r"\n  \d{4}-\d\d-\d\d {11}", printed.split("Newest announcements:")[1])
+
+
+def test_the_demo_prints_a_record_with_its_arrays_as_arrays(rows):
+    from xcedu_crawler.commands.demo import record
+
+    shown = record(rows[0])
+    assert shown["columns"] == json.loads(rows[0]["columns"]) and isinstance(shown["columns"], list)
+    assert shown["paragraphs"] == f"{len(json.loads(rows[0]['paragraphs']))} paragraphs"

@@ -31,6 +31,7 @@ SUBCOMMANDS = {
     "merge": ("merge:merge", "merge archives (one per site or node) into one, deduplicated"),
     "extract-text": ("extract_text:extract_text",
                      "read the text of stored files not read yet, for search (--redo, --ocr)"),
+    "feed": ("feed:feed", "the newest announcements of a column or a search as an Atom feed"),
 }
 
 

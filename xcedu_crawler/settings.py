@@ -82,7 +82,12 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # The archive's one owner for the crawl: lock, run row, plan, outcome.
     "xcedu_crawler.crawl.run.ArchiveRun": 0,
+    "xcedu_crawler.crawl.progress.TerminalProgress": 500,
 }
+# A progress line on stderr, redrawn every XCEDU_PROGRESS_INTERVAL seconds: `xcedu crawl`
+# turns it on when stderr is a terminal (the log file gets Scrapy's line a minute either way).
+XCEDU_PROGRESS = False
+XCEDU_PROGRESS_INTERVAL = 2.0
 
 # Both consoles can run code inside the crawler from another process; off unless asked for.
 TELNETCONSOLE_ENABLED = False

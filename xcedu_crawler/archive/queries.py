@@ -79,7 +79,14 @@ order by {order}
 limit 200"""
 
 
-# Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function.
+# A feed's entries: newest published first. Not by when the archive saw them: a first crawl
+# archives the oldest notices last, and its feed would be the oldest fifty.
+FEED_ORDER = "a.published_at DESC, coalesce(a.changed_at, a.first_seen_at) DESC, a.id DESC"
+FEED_LIMIT = 50
+
+# Datasette's canned queries; xcedu_match() is the plugin's query-to-phrases function, and
+# xcedu_atom_*() are xcedu_crawler.feeds' functions, so both feeds give an entry the same id,
+# title and content.
 CANNED_QUERIES = {
     "search": {
         "title": "Search announcements (Chinese words of any length)",
@@ -115,11 +122,39 @@ group by a.id order by a.published_at desc""",
 from announcement_versions v join announcements a on a.id = v.announcement_id
 order by v.recorded_at desc limit 200""",
     },
+    "feed": {
+        "title": "Newest announcements",
+        "description": "The newest announcements (add .atom to the address for a feed), "
+        "optionally only one column (栏目) or only those holding every word of q (in their "
+        "own text or an attachment's); as "
+        "`xcedu feed`.",
+        "sql": f"""select xcedu_atom_id(a.url) as atom_id,
+  xcedu_atom_title(a.title, a.title_tag) as atom_title,
+  coalesce(a.changed_at, a.first_seen_at) as atom_updated,
+  a.url as atom_link,
+  xcedu_atom_content_html(a.paragraphs) as atom_content_html,
+  a.source as atom_author_name,
+  a.published_at, a.columns
+from announcements a
+where (:column = '' or exists (select 1 from json_each(a.columns) where value = :column))
+  and (:q = '' or a.id in ({matching_ids("xcedu_match(:q)")}))
+order by {FEED_ORDER}
+limit {FEED_LIMIT}""",
+    },
 }
 
 
 # What `select` adds to an attachment row from file_texts (NULL until its file is read).
 ATTACHMENT_TEXT_COLUMNS = ("text_status", "text")
+
+
+def _where_clause(query: str | None, filters: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause on announcements `a` for the common filters and search terms QUERY."""
+    where, params = announcement_filters(**filters)
+    if query:
+        where.append(f"a.id IN ({matching_ids(':match')})")
+        params["match"] = match_expression(query)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
 
 class Queries:
@@ -145,12 +180,17 @@ class Queries:
         sql, params = self._select_sql(table, query, filters)
         return self.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
 
+    def feed_rows(self, limit: int = FEED_LIMIT, query: str | None = None,
+                  **filters: Any) -> list[dict[str, Any]]:
+        """The LIMIT newest announcements, newest first, filtered as `select` is: what a feed
+        of them holds."""
+        clause, params = _where_clause(query, filters)
+        return list(dicts(self.db.execute(
+            f"SELECT a.* FROM announcements a {clause} ORDER BY {FEED_ORDER} LIMIT :limit",
+            {**params, "limit": limit})))
+
     def _select_sql(self, table: str, query: str | None, filters: dict[str, Any]) -> tuple[str, dict]:
-        where, params = announcement_filters(**filters)
-        if query:
-            where.append(f"a.id IN ({matching_ids(':match')})")
-            params["match"] = match_expression(query)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = _where_clause(query, filters)
         if table == "announcements":
             return f"SELECT a.* FROM announcements a {clause} ORDER BY a.published_at, a.id", params
         if table == "attachments":

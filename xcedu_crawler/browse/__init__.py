@@ -1,10 +1,11 @@
 """The archive's Datasette face (imports the archive only): metadata, facets, canned queries, Chinese search.
 
 Also a Datasette plugin (entry point `datasette: xcedu`): it gives every connection
-`xcedu_match(text)`, and replaces Datasette's `escape_fts` so that the table's own
-search box turns a query into the character phrases the index needs; it keeps table
-cells short (cells.py), shows an announcement's row as the notice (notice.py and
-templates/row.html) and links a search to its other order (templates/query.html).
+`xcedu_match(text)` and the feed's `xcedu_atom_*` functions, and replaces Datasette's
+`escape_fts` so that the table's own search box turns a query into the character phrases
+the index needs; it keeps table cells short (cells.py), shows an announcement's row as the
+notice (notice.py and templates/row.html) and links a search to its other order
+(templates/query.html).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from xcedu_crawler.archive.schema import ANNOUNCEMENTS, FILE_SEARCH_TABLE, FILE_
 from xcedu_crawler.archive.search import match_expression
 from xcedu_crawler.browse import cells
 from xcedu_crawler.browse.notice import notice
+from xcedu_crawler.feeds import content_html, entry_id, entry_title
 
 
 def _descriptions(columns) -> dict[str, str]:
@@ -110,6 +112,9 @@ def prepare_connection(conn) -> None:
     # trylast: registered after Datasette's own escape_fts, so this one is the one used.
     conn.create_function("xcedu_match", 1, match_expression, deterministic=True)
     conn.create_function("escape_fts", 1, match_expression, deterministic=True)
+    conn.create_function("xcedu_atom_id", 1, entry_id, deterministic=True)
+    conn.create_function("xcedu_atom_title", 2, entry_title, deterministic=True)
+    conn.create_function("xcedu_atom_content_html", 1, content_html, deterministic=True)
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from xcedu_crawler.archive.pages import file_matches
 from xcedu_crawler.commands.common import (
     EXIT_STATUS_HELP,
     db_option,
+    display_time,
     files_dir_beside,
     files_dir_option,
     open_archive,
@@ -30,8 +31,9 @@ def database_problems(archive: Archive) -> Iterator[str]:
     for table, rowid, parent, _ in archive.db.execute("PRAGMA foreign_key_check"):
         yield f"database: {table} row {rowid} points to a missing {parent} row"
     for run in archive.db["crawl_runs"].rows_where("status = 'running'", order_by="id"):
-        yield (f"run {run['id']} (started {run['started_at']}) is still `running`: killed unless a crawl "
-               "is going now; the next crawl closes it and catches up")
+        yield (f"run {run['id']} (started {display_time(run['started_at'])} UTC) is still "
+               "`running`: killed unless a crawl is going now; the next crawl closes it and "
+               "catches up")
 
 
 def file_problems(archive: Archive, files_dir: Path) -> tuple[int, list[str], list[str]]:

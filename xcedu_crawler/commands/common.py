@@ -166,6 +166,18 @@ def replacing(target: Path, mode: str = "w") -> Iterator[IO]:
         partial.unlink(missing_ok=True)
 
 
+def display_time(value: str | None, precision: str | None = "second") -> str:
+    """An archived ISO 8601 time as a person reads it, to its PRECISION (`day`, `minute` or
+    `second`) and without its offset: `2022-03-06`, not `2022-03-06T00:00`; "" for none."""
+    if not value:
+        return ""
+    return value[:TIME_LENGTHS.get(precision or "second", TIME_LENGTHS["second"])].replace("T", " ")
+
+
+TIME_LENGTHS = {"day": len("2022-03-06"), "minute": len("2022-03-06T09:41"),
+                "second": len("2022-03-06T09:41:00")}
+
+
 def jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
 

@@ -80,8 +80,10 @@ def crawl(db: str | None, spider_args: dict[str, str], overrides: dict[str, str]
         raise CommandError(reason)
     log_file = new_log_file(Path(log_dir or db_path.parent / "logs"), keep_logs)
     outcome = run_crawl(
-        {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)), **overrides, "XCEDU_DB": str(db_path),
-         "LOG_FILE": str(log_file), "LOG_LEVEL": log_level},
+        {"XCEDU_FILES_DIR": str(files_dir_beside(db_path)),
+         # The log goes to its file: on a terminal, a progress line says the crawl is going.
+         "XCEDU_PROGRESS": sys.stderr.isatty(),
+         **overrides, "XCEDU_DB": str(db_path), "LOG_FILE": str(log_file), "LOG_LEVEL": log_level},
         **spider_args,
     )
     if outcome is None:

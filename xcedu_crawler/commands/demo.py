@@ -9,7 +9,7 @@ import click
 from xcedu_replica import LOOPBACK_CRAWL_SETTINGS, ReplicaServer, build_site
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import files_dir_beside, subcommand
+from xcedu_crawler.commands.common import display_time, files_dir_beside, jsonable, subcommand
 from xcedu_crawler.commands.status import report
 from xcedu_crawler.crawl.process import run_crawl
 
@@ -29,10 +29,21 @@ def summary(archive: Archive) -> str:
     lines.append("\nNewest announcements:")
     for row in archive.newest(8):
         tag = f"【{row['title_tag']}】" if row["title_tag"] else ""
-        lines.append(f"  {(row['published_at'] or '')[:16]}  {tag}{row['title']}\n      {row['url']}")
+        published = display_time(row["published_at"], row["published_precision"])
+        lines.append(f"  {published:19}  {tag}{row['title']}\n      {row['url']}")
     lines.append("\nFailures (recorded, to retry):")
     lines += [f"  {f['reason']:15} {f['url']}  ({f['detail']})" for f in archive.failures()]
     return "\n".join(lines)
+
+
+def record(row: dict) -> dict:
+    """An announcement's main fields as JSON shows them: its arrays as arrays, the paragraphs
+    counted."""
+    keys = ["url", "title", "title_tag", "source", "published_at", "published_precision",
+            "columns", "paragraphs"]
+    shown = jsonable({key: row[key] for key in keys})
+    shown["paragraphs"] = f"{len(shown['paragraphs'])} paragraphs"
+    return shown
 
 
 @subcommand(
@@ -67,11 +78,7 @@ def demo(db: str, log_level: str) -> None:
         print(summary(archive))
         [sample] = archive.newest(1, title_tag="部署") or [None]
         if sample:
-            keys = ["url", "title", "title_tag", "source", "published_at", "published_precision",
-                    "columns", "paragraphs"]
-            record = {key: sample[key] for key in keys}
-            record["paragraphs"] = f"{len(json.loads(sample['paragraphs']))} paragraphs"
-            print("\nOne record:\n" + json.dumps(record, ensure_ascii=False, indent=2))
+            print("\nOne record:\n" + json.dumps(record(sample), ensure_ascii=False, indent=2))
         print(f"\nTry: xcedu search 双减 --db {db_path}   ·   xcedu stats --db {db_path}\n"
               f"     xcedu search {ATTACHMENT_ONLY_WORD} --db {db_path}   (a word found only "
               "inside an attachment: the hit names the file)")

@@ -53,7 +53,7 @@ def export(db: str, table: str, fmt: str, output: str | None, **filters: str | N
     if progress:
         sys.stderr.write("\n")
     if output:
-        print(f"exported {count} {table} rows to {output}", file=sys.stderr)
+        print(f"exported {count} {table} to {output}", file=sys.stderr)
 
 
 def _progress(total: int):

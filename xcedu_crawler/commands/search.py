@@ -11,6 +11,7 @@ from xcedu_crawler.archive.search import MAX_QUERY_CHARACTERS, MAX_TERMS, query_
 from xcedu_crawler.commands.common import (
     MAX_LIMIT,
     db_option,
+    display_time,
     filter_options,
     open_archive,
     subcommand,
@@ -18,6 +19,8 @@ from xcedu_crawler.commands.common import (
 )
 
 SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "attachment", "snippet"]
+# The --help's examples: each finds something on the demo archive (a test holds them to it).
+EXAMPLE_WORD, EXAMPLE_WORDS, EXAMPLE_PHRASE = "双减", "中招 考试", '"24 小时"'
 
 
 @subcommand(
@@ -30,8 +33,8 @@ SEARCH_COLUMNS = ["published_at", "columns", "title", "url", "attachment", "snip
     "An announcement whose own text lacks them but one of its attachments' text holds "
     "them all comes after those, the attachment named (its text is read by the crawl, or "
     "by `xcedu extract-text`).\n\n"
-    "QUERY: words to find, e.g. 双减 or '中招 政策' (both) or "
-    "'\"Type A\"' (a phrase, space and all).",
+    f"QUERY: words to find, e.g. {EXAMPLE_WORD} or '{EXAMPLE_WORDS}' (both) or "
+    f"'{EXAMPLE_PHRASE}' (a phrase, space and all).",
     "xcedu search 双减 --column 通知公告 --since 2022-01-01 --format table",
 )
 @click.argument("query")
@@ -53,7 +56,7 @@ def search(query: str, db: str, limit: int, fmt: str, **filters: str | None) -> 
             else:
                 row["snippet"] = snippet(row["body"], terms) or snippet(row["title"], terms)
             if fmt == "table":
-                row["published_at"] = (row["published_at"] or "")[:10]
+                row["published_at"] = display_time(row["published_at"], row["published_precision"])
                 row["columns"] = "、".join(json.loads(row["columns"]))
     columns = SEARCH_COLUMNS if fmt == "table" else all_columns
     write_rows(results, fmt, sys.stdout, columns)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import sys
+import json
 from typing import Any
 
 import click
 
 from xcedu_crawler.commands.common import (
     db_option,
+    display_time,
     format_table,
     open_archive,
     subcommand,
-    write_rows,
 )
 
 
 @subcommand(
     "stats",
     "What the archive holds: announcements per column per month, the top sources, and the "
-    "first and last publication dates.",
+    "first and last publication dates; --format json prints them as one object.",
     "xcedu stats --format json",
 )
 @db_option
@@ -28,10 +28,12 @@ def stats(db: str, fmt: str) -> None:
     with open_archive(db) as archive:
         counts = archive.stats()
     if fmt == "json":
-        write_rows([counts], "json", sys.stdout, list(counts))
+        # One object: the figures are of the whole archive, not rows of a table.
+        print(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    print(f"{counts['total']} announcements, "
-          f"published {counts['first'] or '?'} … {counts['last'] or '?'}\n")
+    print(f"{counts['total']} announcements, published "
+          f"{display_time(counts['first'], 'day') or '?'} … "
+          f"{display_time(counts['last'], 'day') or '?'}\n")
     print(format_table(per_month_table(counts["per_month"]), ["month", *column_names(counts)]))
     print("Top sources:")
     print(format_table(counts["top_sources"], ["source", "count"]))

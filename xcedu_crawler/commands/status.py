@@ -7,7 +7,7 @@ import json
 import click
 
 from xcedu_crawler.archive import Archive
-from xcedu_crawler.commands.common import db_option, open_archive, subcommand
+from xcedu_crawler.commands.common import db_option, display_time, open_archive, subcommand
 
 MAX_RUNS = 1000
 
@@ -30,7 +30,7 @@ def report(archive: Archive, runs: int) -> str:
              f"{'new':>5} {'upd':>5} {'same':>6} {'fail':>5} {'reqs':>6}"]
     for row in archive.runs(runs):
         lines.append(
-            f"  {row['id']:>4}  {row['started_at'][:19]:19}  {row['mode'] or '':11}  {row['status']:8}  "
+            f"  {row['id']:>4}  {display_time(row['started_at']):19}  {row['mode'] or '':11}  {row['status']:8}  "
             f"{row['new'] or 0:>5} {row['updated'] or 0:>5} {row['unchanged'] or 0:>6} "
             f"{row['failed'] or 0:>5} {row['requests'] or 0:>6}"
         )
