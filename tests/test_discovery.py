@@ -106,3 +106,4 @@ def test_a_column_never_walks_past_the_page_count_its_pager_states(pager):
     listed = page('<ul><li><a href="/a/1.html">关于做好2022年招生工作的通知</a> 2022-03-01</li></ul>' + pager,
                   url="http://127.0.0.1/tzgg/index.html?page=3")
     assert listed.next_page() is None
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
@@ -131,5 +132,12 @@ async def test_discovery_archives_each_family_replica_as_its_own_profile_does(tm
         start_urls = ",".join(server.base_url + path for path in site.column_start_paths())
         await crawl(server, db_path, {"start_urls": start_urls, **({"site": profile} if profile else {})})
         check_archive(db_path, site, server.base_url)
+        base_url = server.base_url
     [run] = runs(db_path)
     assert run["status"] == "ok", run["reason"]
+    with Archive.open_for_reading(db_path) as archive:
+        listings = list(archive.db["listings"].rows)
+    # Each listing names its list page and the rules that read it: with no pins, discovery's.
+    assert listings and all(row["list_page_url"].startswith(base_url) for row in listings)
+    rules = [json.loads(row["provenance"]) for row in listings if row["provenance"]]
+    assert rules and all(rule["entries"] != "profile" for rule in rules)

@@ -150,6 +150,8 @@ class ListPageRead:
     url: str
     column: str | None  # None for a page the server said was not modified (HTTP 304)
     urls: list[str] = field(default_factory=list)  # canonical URLs of its entries, in order
+    # Which rule found the page's column, entries and pager: {"entries": "discovery:li", …}.
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -273,11 +273,14 @@ def _union_listings(merged: Archive, sources: list[Source]) -> None:
             known = union.setdefault((row["column_name"], row["url_key"]), row)
             known["first_seen_at"] = min(known["first_seen_at"], row["first_seen_at"])
             if row["last_seen_at"] >= known["last_seen_at"]:
-                known.update(url=row["url"], last_seen_at=row["last_seen_at"])
+                # What the newest sighting said, of the page that showed it too.
+                known.update({name: row[name] for name in
+                              ("url", "last_seen_at", "list_page_url", "provenance") if row[name]})
     merged.db.execute("DELETE FROM listings")
     merged.db.conn.executemany(
-        "INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at) "
-        "VALUES (:column_name, :url_key, :url, :first_seen_at, :last_seen_at)",
+        "INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at, "
+        "list_page_url, provenance) VALUES (:column_name, :url_key, :url, :first_seen_at, "
+        ":last_seen_at, :list_page_url, :provenance)",
         sorted(union.values(), key=lambda row: (row["first_seen_at"], row["column_name"], row["url_key"])),
     )
 

@@ -259,3 +259,12 @@ CREATE TABLE "validators" (
    "last_modified" TEXT,
    "fetched_at" TEXT
 )""")
+
+
+@migrations()
+def record_list_page_provenance(db: Database) -> None:
+    # Each listing names the list page that showed it and the rules that read that page, so
+    # that a column read by discovery rather than its profile shows, row by row.
+    _run(db, """
+ALTER TABLE "listings" ADD COLUMN "list_page_url" TEXT;
+ALTER TABLE "listings" ADD COLUMN "provenance" TEXT""")

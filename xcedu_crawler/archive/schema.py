@@ -91,6 +91,9 @@ LISTINGS = (
     Column("url", "TEXT", "the URL as listed, canonical"),
     Column("first_seen_at", "TEXT", "UTC time a run first found it in that column"),
     Column("last_seen_at", "TEXT", "UTC time a run last found it in that column"),
+    Column("list_page_url", "TEXT", "the list page that last showed it"),
+    Column("provenance", "TEXT", "JSON object: which rule read that page's column, entries and "
+           "pager (`profile`, or a discovery rule such as `breadcrumb`)", json=True),
 )
 
 CRAWL_RUNS = (

@@ -195,14 +195,17 @@ class Store:
 
     # Listings
 
-    def record_listings(self, column: str, urls: Iterable[str], now: str | None = None) -> int:
-        """COLUMN lists URLS: keep the listings, and mark the announcements behind them seen
-        in it; says how many were archived already (a later store takes the column from here)."""
+    def record_listings(self, column: str, urls: Iterable[str], now: str | None = None, *,
+                        list_page: str | None = None, provenance: dict[str, str] | None = None) -> int:
+        """COLUMN lists URLS (on LIST_PAGE, read by the rules PROVENANCE names): keep the
+        listings, and mark the announcements behind them seen in it; says how many were
+        archived already (a later store takes the column from here)."""
         now = now or utc_now()
         archived = 0
+        page = (list_page, json.dumps(provenance, ensure_ascii=False, sort_keys=True) if provenance else None)
         with self.db.atomic():
             for url in urls:
-                self._upsert_listing(url, column, now)
+                self._upsert_listing(url, column, now, *page)
                 announcement_id = self.find_id([url])
                 if announcement_id is None:
                     continue
@@ -214,12 +217,17 @@ class Store:
                 update_row(self.db, "announcements", announcement_id, update)
         return archived
 
-    def _upsert_listing(self, url: str, column: str, now: str) -> None:
+    def _upsert_listing(self, url: str, column: str, now: str, list_page: str | None = None,
+                        provenance: str | None = None) -> None:
+        # A listing known from an announcement alone keeps the list page that last showed it.
         self.db.execute(
-            "INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(column_name, url_key) DO UPDATE SET "
-            "url = excluded.url, last_seen_at = excluded.last_seen_at",
-            [column, key_of(url), url, now, now],
+            "INSERT INTO listings (column_name, url_key, url, first_seen_at, last_seen_at, "
+            "list_page_url, provenance) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(column_name, url_key) DO UPDATE SET url = excluded.url, "
+            "last_seen_at = excluded.last_seen_at, "
+            "list_page_url = coalesce(excluded.list_page_url, list_page_url), "
+            "provenance = coalesce(excluded.provenance, provenance)",
+            [column, key_of(url), url, now, now, list_page, provenance],
         )
 
     def _listed_columns(self, urls: list[str]) -> list[str]:

@@ -125,7 +125,8 @@ class StorePipeline:
             self._store_files(item)
         elif isinstance(item, ListPageRead):
             if item.urls:
-                self.archive.record_listings(item.column, item.urls)
+                self.archive.record_listings(item.column, item.urls, list_page=item.url,
+                                             provenance=item.provenance)
             self.archive.clear_failures([item.url])
         elif isinstance(item, UnchangedPage):
             self._confirm(item)

@@ -144,13 +144,17 @@ class XceduSpider(scrapy.Spider):
         # discovery found still show as a drop, so that the profile gets fixed.
         counted = page.provenance["entries"] == "profile" or not target.profile.list_entry
         self.report.list_page_read(target.name, page.column, len(found), counted)
-        for field, rule in page.provenance.items():
+        # Read before the provenance is taken, so that it says which rule found the pager too.
+        next_page = page.next_page(paging)
+        provenance = page.provenance
+        for field, rule in provenance.items():
             self.crawler.stats.inc_value(f"xcedu/list_provenance/{field}/{rule}")
         if not found:
             self.list_problem(target, page.column, f"list page {response.url} shows no entries")
         entries = [replace(entry, url=self.canonical(entry.url)) for entry in found]
         # One item for the page's listings, not one an entry: items are what a crawl's CPU goes on.
-        yield ListPageRead(self.canonical(response.url), page.column, [entry.url for entry in entries])
+        yield ListPageRead(self.canonical(response.url), page.column, [entry.url for entry in entries],
+                           provenance)
         listed = self.listed.setdefault((target.name, page.column), set())
         unseen = {entry.url for entry in entries} - listed
         listed |= unseen
@@ -161,7 +165,6 @@ class XceduSpider(scrapy.Spider):
                 continue
             new_entries += 1
             yield from self.follow_entry(entry, target)
-        next_page = page.next_page(paging)
         if not (next_page and self.plan.follows_pager(new_entries)):
             return
         if not unseen:
