@@ -28,6 +28,8 @@ STORED_TABLES = ("announcements", "announcement_urls", "attachments", "pages", "
 COPY_REWRITES = {
     "id": "id + :shift",
     "announcement_id": "announcement_id + :shift",
+    # The search index's rowid: the same date, the copy's id (xcedu_crawler.archive.search).
+    "search_key": "search_key + :shift",
     "url": "url || '?copy=' || :copy",
     "url_key": "url_key || '?copy=' || :copy",
     "content_hash": "lower(hex(randomblob(32)))",
@@ -89,10 +91,10 @@ def prefill(archive: Archive, templates: list[Announcement], total: int) -> None
     }
     # The index entries a copy needs are the template's: made once, the way Archive makes them.
     index_rows = [
-        [row["id"], *(index_text(row[column]) for column in SEARCH_COLUMNS)]
-        for row in db["announcements"].rows_where(select=f"id, {', '.join(SEARCH_COLUMNS)}")
+        [row["search_key"], *(index_text(row[column]) for column in SEARCH_COLUMNS)]
+        for row in db["announcements"].rows_where(select=f"search_key, {', '.join(SEARCH_COLUMNS)}")
     ]
-    db.execute(f"CREATE TEMP TABLE template_index (id, {', '.join(SEARCH_COLUMNS)})")
+    db.execute(f"CREATE TEMP TABLE template_index (search_key, {', '.join(SEARCH_COLUMNS)})")
     db.conn.executemany(
         f"INSERT INTO template_index VALUES ({', '.join('?' * (1 + len(SEARCH_COLUMNS)))})",
         index_rows,
@@ -112,7 +114,7 @@ def prefill(archive: Archive, templates: list[Announcement], total: int) -> None
                 )
             db.execute(
                 f"INSERT INTO {SEARCH_TABLE} (rowid, {', '.join(SEARCH_COLUMNS)}) "
-                f"SELECT id + :shift, {', '.join(SEARCH_COLUMNS)} FROM template_index",
+                f"SELECT search_key + :shift, {', '.join(SEARCH_COLUMNS)} FROM template_index",
                 parameters,
             )
 

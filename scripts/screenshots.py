@@ -78,7 +78,7 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             wait_until_answering(f"{base}/-/versions.json")
             pages = {
-                "list.png": (f"{base}/demo/announcement_list", 1100),
+                "list.png": (f"{base}/demo/announcement_list?_nocol=search_key", 1100),
                 "announcement.png": (f"{base}/demo/announcements/{notice_with_most_attachments(db)}", 1000),
                 "search.png": (f"{base}/demo/search?q={quote(SEARCH_TERM)}", 900),
             }

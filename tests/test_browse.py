@@ -85,14 +85,16 @@ async def test_the_list_shows_day_dates_columns_and_titles_linking_to_the_notice
     ]
     searched = await datasette.client.get("/x/announcement_list.json?_search=中招&_shape=objects")
     assert [r["title"] for r in searched.json()["rows"]] == ["全市教育工作会议召开", "关于中招政策的通知"]
-    page = (await datasette.client.get("/x/announcement_list")).text
+    page = (await datasette.client.get("/x/announcement_list?_nocol=search_key")).text
+    assert ">search_key</a>" not in page
+    assert ">search_key</a>" in (await datasette.client.get("/x/announcement_list")).text
     first = notice_id(archive_path, "/1.html")
     assert f'<a href="/x/announcements/{first}">关于中招政策的通知</a>' in page
     assert ">通知公告<" in page and '["通知公告"]' not in page
     assert f'href="{HOST}/1.html"' in page
     # The index and the database page send a researcher to the list first.
     for start in ("/", "/x"):
-        assert 'href="/x/announcement_list"' in (await datasette.client.get(start)).text
+        assert 'href="/x/announcement_list?_nocol=search_key"' in (await datasette.client.get(start)).text
 
 
 @deferred_f_from_coro_f

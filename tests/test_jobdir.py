@@ -30,7 +30,8 @@ def archived_content(db_path) -> dict[str, list]:
 
         def plain(row: dict) -> dict:
             kept = {key: value for key, value in row.items()
-                    if key not in ("id", "url", "aliases") and not key.endswith(("_id", "_ids", "_at"))}
+                    if key not in ("id", "url", "aliases", "search_key")  # the key holds the id
+                    and not key.endswith(("_id", "_ids", "_at"))}
             return {**kept, "columns": sorted(json.loads(row["columns"]))} if "columns" in row else kept
 
         def sort(rows) -> list:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from scrapy.downloadermiddlewares import cookies
 from scrapy.utils.defer import deferred_f_from_coro_f
+from sqlite_utils.utils import sqlite3 as archive_sqlite3
 
 from tests.badpages import BadPageServer, detail_page, list_page, redirect, reply, stall
 from tests.checks import runs, snapshot
@@ -269,7 +270,9 @@ async def test_a_busy_archive_is_waited_for_not_dropped(tmp_path):
     db_path = tmp_path / "x.db"
     with Archive.open(db_path):
         pass
-    reader = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    # The archive's own sqlite3 module: two SQLite libraries in one process do not see each
+    # other's locks (POSIX locks belong to the process), and would not exclude each other.
+    reader = archive_sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     reader.execute("BEGIN IMMEDIATE")  # another writer's lock, as a backup or a reindex holds it
     # Longer than Python's own 5 s wait, which alone would fail the crawl's first write.
     threading.Timer(6, reader.commit).start()

@@ -54,12 +54,12 @@ def test_a_run_killed_after_an_ok_run_is_followed_by_a_catch_up_that_completes_t
 class SmallDisk:
     """A folder on a nearly full disk, which `make_room()` then frees.
 
-    A 512 KB tmpfs where the test may mount one (root in a container); elsewhere each file the
+    A 1 MB tmpfs where the test may mount one (root in a container); elsewhere each file the
     crawl writes is capped by RLIMIT_FSIZE, which fails a write with the same error a full
     disk gives SQLite ("database or disk is full").
     """
 
-    SIZE = 512 * 1024
+    SIZE = 1024 * 1024
 
     def __init__(self, path: Path):
         self.path = path

@@ -10,6 +10,7 @@ import pytest
 from tests.test_archive import make
 from xcedu_crawler.archive import Archive, migrations
 from xcedu_crawler.archive.schema import TABLES
+from xcedu_crawler.archive.search import index_text, search_key
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -56,6 +57,28 @@ def test_an_archive_made_before_listings_and_the_index_version_is_upgraded_on_op
         assert [row["title"] for row in archive.search("双减")] == ["关于双减工作的通知"]
         assert [(row["column_name"], row["url"]) for row in archive.db["listings"].rows] == [
             ("通知公告", "http://a.example.cn/1.html")]
+
+
+def test_an_index_keyed_by_id_is_keyed_by_date_when_the_archive_opens(tmp_path):
+    path = tmp_path / "v1.db"
+    with Archive.open(path) as archive:
+        archive.store(make("http://a.example.cn/1.html", title="关于双减工作的通知",
+                           published_at="2023-01-02T08:00:00+08:00"))
+        archive.store(make("http://a.example.cn/2.html", title="双减工作总结",
+                           published_at="2021-06-01T08:00:00+08:00"))
+        # As search index version 1 left it: rowid the id, no key.
+        archive.db.execute("UPDATE announcements SET search_key = NULL")
+        archive.db.execute("INSERT INTO announcements_fts (announcements_fts) VALUES ('delete-all')")
+        for row in archive.db["announcements"].rows:
+            archive.db.execute("INSERT INTO announcements_fts (rowid, title, body, source) "
+                               "VALUES (?, ?, ?, ?)", [row["id"], *(index_text(row[name]) for name in
+                                                                   ("title", "body", "source"))])
+        archive.db.execute("UPDATE archive_state SET value = '1' WHERE key = 'search_index_version'")
+        archive.db.conn.commit()
+    with Archive.open(path) as archive:
+        assert [row["id"] for row in archive.search("双减", order="date")] == [1, 2]
+        assert [row["search_key"] for row in archive.db["announcements"].rows] == [
+            search_key("2023-01-02T08:00:00+08:00", 1), search_key("2021-06-01T08:00:00+08:00", 2)]
 
 
 def test_a_listing_read_before_its_announcement_is_in_the_announcement_s_columns():

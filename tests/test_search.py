@@ -8,6 +8,7 @@ import json
 import random
 import re
 import shlex
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -20,6 +21,8 @@ from tests.conftest import crawled_by_xcedu
 from tests.test_archive import make
 from xcedu_crawler import cli
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.archive.schema import TABLES
+from xcedu_crawler.archive.search import search_key
 from xcedu_crawler.commands import search
 from xcedu_crawler.commands.common import JSON_COLUMNS, display_time
 
@@ -113,6 +116,58 @@ def test_a_title_match_ranks_first(capsys, db_path, rows):
     assert titled and set(ids[: len(titled)]) == titled
 
 
+def newest_first(rows) -> list[int]:
+    """Ids of ROWS newest published first (undated last), a tie by the later id."""
+    return [row["id"] for row in sorted(rows, key=lambda row: (row["published_at"] or "", row["id"]),
+                                        reverse=True)]
+
+
+def own_text_holds(row, *terms) -> bool:
+    own = unicodedata.normalize("NFKC", " ".join(row[c] or "" for c in ("title", "body", "source")))
+    return all(term in own for term in terms)
+
+
+@pytest.mark.parametrize("terms", [("招生",), ("教育",), ("双减", "课后服务"), ("录取批次",)])
+def test_the_default_order_is_title_matches_then_the_rest_then_attachments_each_newest_first(
+        capsys, db_path, rows, found, terms):
+    matching = [row for row in rows if row["id"] in found(*terms)]
+    in_title = [row for row in matching if all(term in row["title"] for term in terms)]
+    in_text = [row for row in matching if row not in in_title and own_text_holds(row, *terms)]
+    in_attachment = [row for row in matching if row not in in_title and row not in in_text]
+    assert matching
+    assert search_ids(capsys, db_path, " ".join(terms)) == (
+        newest_first(in_title) + newest_first(in_text) + newest_first(in_attachment))
+
+
+def test_date_order_is_newest_first_over_own_text_and_attachments_alike(capsys, db_path, rows, found):
+    expected = newest_first(row for row in rows if row["id"] in found("录取"))
+    assert search_ids(capsys, db_path, "录取", "--order", "date") == expected
+
+
+def test_bm25_order_ranks_own_text_by_score_then_attachments(capsys, db_path, rows, found):
+    code, out, err = run(capsys, "search", "招生", "--db", str(db_path), "--order", "bm25",
+                         "--format", "json", "--limit", "1000")
+    assert code == 0, err
+    results = json.loads(out)
+    assert {row["id"] for row in results} == found("招生")
+    own = [row for row in results if row["attachment"] is None]
+    assert results[: len(own)] == own and [row["score"] for row in own] == sorted(row["score"] for row in own)
+    titled = {row["id"] for row in rows if "招生" in row["title"]}
+    assert titled and {row["id"] for row in own[: len(titled)]} == titled
+
+
+@pytest.mark.parametrize("order", ["relevance", "date", "bm25"])
+def test_a_limit_applies_after_the_filters(capsys, db_path, rows, found, order):
+    listed = {row["id"] for row in rows if "通知公告" in json.loads(row["columns"])}
+    everything = search_ids(capsys, db_path, "教育", "--order", order)
+    expected = [announcement_id for announcement_id in everything if announcement_id in listed][:3]
+    assert len(expected) == 3
+    assert search_ids(capsys, db_path, "教育", "--order", order, "--column", "通知公告")[:3] == expected
+    code, out, _ = run(capsys, "search", "教育", "--db", str(db_path), "--order", order,
+                       "--column", "通知公告", "--limit", "3", "--format", "json")
+    assert code == 0 and [row["id"] for row in json.loads(out)] == expected
+
+
 @pytest.mark.parametrize(
     ("option", "value", "keep"),
     [
@@ -152,6 +207,10 @@ def test_search_formats_carry_the_archive_columns(capsys, db_path, columns, fmt)
     assert all("**招生**" in r["snippet"] for r in records)
 
 
+INTEGER_COLUMNS = {column.name for table in TABLES.values() for column in table
+                   if column.type == "INTEGER"}
+
+
 def read_back(text: str, fmt: str) -> list[dict]:
     if fmt == "jsonl":
         return [json.loads(line) for line in text.splitlines()]
@@ -162,7 +221,7 @@ def read_back(text: str, fmt: str) -> list[dict]:
     def typed(name, value):
         if value == "" and name != "body":
             return None
-        return int(value) if name in {"id", "announcement_id", "size"} else value
+        return int(value) if name in INTEGER_COLUMNS else value
     return [{k: typed(k, v) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
 
@@ -314,8 +373,10 @@ def test_the_index_follows_updates_and_rebuilds(tmp_path):
     try:
         archive.store(make(paragraphs=["关于中招政策的说明"]))
         assert [r["id"] for r in archive.search("中招")] == [1]
-        archive.store(make(paragraphs=["关于学前教育的说明"]))
-        assert archive.search("中招") == [] and len(archive.search("学前")) == 1
+        archive.store(make(paragraphs=["关于学前教育的说明"], published_at="2023-05-06T08:00:00+08:00"))
+        assert archive.search("中招") == [] and len(archive.search("学前", order="date")) == 1
+        [row] = archive.db["announcements"].rows
+        assert row["search_key"] == search_key("2023-05-06T08:00:00+08:00", 1)
         archive.db.execute("INSERT INTO announcements_fts(announcements_fts) VALUES ('delete-all')")
         assert archive.search("学前") == []
         assert archive.rebuild_search_index() == 1
@@ -478,3 +539,59 @@ def test_the_demo_prints_a_record_with_its_arrays_as_arrays(rows):
     shown = record(rows[0])
     assert shown["columns"] == json.loads(rows[0]["columns"]) and isinstance(shown["columns"], list)
     assert shown["paragraphs"] == f"{len(json.loads(rows[0]['paragraphs']))} paragraphs"
+
+
+def test_the_readme_s_own_sql_finds_what_search_finds(db_path, rows):
+    from xcedu_crawler.browse import prepare_connection
+
+    section = README.read_text(encoding="utf-8").split("every connection `xcedu_match(text)`", 1)[1]
+    block = section.split("```sql\n", 1)[1].split("```", 1)[0]
+    by_word, by_attachment = block.split("\n\n", 1)
+    connection = sqlite3.connect(db_path)
+    try:
+        prepare_connection(connection)
+        dates = [row[0] for row in connection.execute(by_word)]
+        assert len(dates) == len(containing(rows, "双减")) and dates == sorted(dates, reverse=True)
+        assert [row[0] for row in connection.execute(by_attachment)] == ["2022年许昌市中招考试政策问答"]
+    finally:
+        connection.close()
+
+
+def archive_of_numbered_notices(count: int, path=":memory:") -> Archive:
+    """COUNT announcements titled with their document number, dated at random, indexed as
+    `xcedu reindex` does: in id order, which is not date order, in one transaction."""
+    rng = random.Random(3)
+    archive = Archive.open(path)
+    archive.db.conn.executemany(
+        "INSERT INTO announcements (id, url, kind, title, body, published_at, columns, content_hash, "
+        "first_seen_at, last_seen_at) VALUES (?, ?, 'page', ?, ?, ?, '[]', ?, '', '')",
+        [(n, f"http://a.example.cn/{n}.html", f"关于做好{rng.choice('招生安全教师')}工作的通知（第{n}号）",
+          "各县（市、区）教育局：现将有关事项通知如下。",
+          f"{rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T09:00:00+08:00",
+          f"{n:064x}") for n in range(1, count + 1)])
+    archive.db.conn.commit()
+    archive.rebuild_search_index()
+    return archive
+
+
+@pytest.mark.parametrize("order", ["relevance", "date"])
+def test_newest_first_misses_no_match_of_an_index_built_out_of_date_order(order):
+    # SQLite 3.40's FTS5, reading such an index newest first, missed a third of these.
+    archive = archive_of_numbered_notices(20_000)
+    try:
+        for number in range(1, 20_000, 211):
+            assert [row["id"] for row in archive.search(f"第{number}号", order=order)] == [number]
+        starting_with_2 = sum(str(number).startswith("2") for number in range(1, 20_001))
+        assert len(archive.search("第2", limit=100_000, order=order)) == starting_with_2
+    finally:
+        archive.close()
+
+
+@pytest.mark.parametrize("order", ["relevance", "date", "bm25"])
+def test_on_an_older_sqlite_newest_first_is_sorted_from_every_match_alike(
+        capsys, db_path, monkeypatch, order):
+    from xcedu_crawler.archive import queries
+
+    read_from_the_index = search_ids(capsys, db_path, "教育", "--order", order)
+    monkeypatch.setattr(queries, "NEWEST_FIRST_FROM_THE_INDEX", False)
+    assert search_ids(capsys, db_path, "教育", "--order", order) == read_from_the_index

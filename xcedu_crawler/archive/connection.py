@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
 from sqlite_utils import Database
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler.archive.migrations import migrations
 from xcedu_crawler.archive.rows import dicts
 
+# `sqlite3` is the module sqlite-utils opens archives with (pysqlite3 where installed, for
+# its newer SQLite): its errors are the ones to catch, its connections the ones to hand it.
 BUSY_TIMEOUT_MS = 60_000
-# The tokenizer that builds the search index (xcedu_crawler.archive.search); an archive
-# whose index another version built is re-indexed when opened for writing.
-SEARCH_INDEX_VERSION = "1"
+# The tokenizer and rowids of the search index (xcedu_crawler.archive.search): 1 indexed
+# every character, 2 keys each announcement by date; an archive whose index another version
+# built is re-indexed when opened for writing.
+SEARCH_INDEX_VERSION = "2"
 
 
 class ArchiveUnusable(Exception):

@@ -7,10 +7,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from xcedu_crawler.archive.connection import SEARCH_INDEX_VERSION
-from xcedu_crawler.archive.queries import announcement_filters, ranked_hits
+from xcedu_crawler.archive.queries import HIT_ORDER, announcement_filters, search_hits
 from xcedu_crawler.archive.rows import dicts
-from xcedu_crawler.archive.schema import FILE_SEARCH_TABLE, SEARCH_COLUMNS, SEARCH_TABLE
-from xcedu_crawler.archive.search import index_text, match_expression
+from xcedu_crawler.archive.schema import (
+    FILE_SEARCH_TABLE,
+    SEARCH_COLUMNS,
+    SEARCH_TABLE,
+    TITLE_SEARCH_TABLE,
+)
+from xcedu_crawler.archive.search import index_text, match_expression, search_key
 
 
 class FullText:
@@ -19,17 +24,18 @@ class FullText:
     db: Database
 
     def _index(self, row: dict[str, Any], delete: bool = False) -> None:
-        """Index ROW (id and SEARCH_COLUMNS); with DELETE, take it out of the index again.
+        """Index ROW (search_key and SEARCH_COLUMNS), its title in the titles' index too;
+        with DELETE, take it out of both again.
 
         A contentless FTS5 table forgets a row when told the values it was indexed with.
         """
-        command = [SEARCH_TABLE] if delete else []
-        names = ", ".join([*command, "rowid", *SEARCH_COLUMNS])
-        texts = [index_text(row[name]) for name in SEARCH_COLUMNS]
-        values = ["delete"] * len(command) + [row["id"], *texts]
-        self.db.execute(
-            f"INSERT INTO {SEARCH_TABLE} ({names}) VALUES ({', '.join('?' * len(values))})", values
-        )
+        for table, columns in ((SEARCH_TABLE, SEARCH_COLUMNS), (TITLE_SEARCH_TABLE, ("title",))):
+            command = [table] if delete else []
+            names = ", ".join([*command, "rowid", *columns])
+            values = ["delete"] * len(command) + [row["search_key"],
+                                                  *(index_text(row[name]) for name in columns)]
+            self.db.execute(
+                f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(values))})", values)
 
     def _index_file_text(self, text_id: int, text: str, delete: bool = False) -> None:
         """Index a file_texts row's TEXT under its id; with DELETE, take it out again (`_index`)."""
@@ -44,10 +50,16 @@ class FullText:
         """Index every announcement and file text afresh with today's tokenizer; returns how
         many announcements."""
         with self.db.atomic():
-            for table in (SEARCH_TABLE, FILE_SEARCH_TABLE):
+            for table in (SEARCH_TABLE, TITLE_SEARCH_TABLE, FILE_SEARCH_TABLE):
                 self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
+            self.db.conn.executemany(
+                "UPDATE announcements SET search_key = ? WHERE id = ?",
+                [(search_key(published_at, announcement_id), announcement_id) for
+                 announcement_id, published_at in self.db.execute(
+                     "SELECT id, published_at FROM announcements").fetchall()])
             count = 0
-            for row in self.db["announcements"].rows_where(select=f"id, {', '.join(SEARCH_COLUMNS)}"):
+            for row in self.db["announcements"].rows_where(
+                    select=f"search_key, {', '.join(SEARCH_COLUMNS)}"):
                 self._index(row)
                 count += 1
             for text_id, text in self.db.execute("SELECT id, text FROM file_texts"):
@@ -57,17 +69,18 @@ class FullText:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [SEARCH_INDEX_VERSION])
         return count
 
-    def search(self, query: str, limit: int = 20, **filters: Any) -> list[dict[str, Any]]:
-        """Announcements containing every term of QUERY, filtered as `select`: those whose own
-        title, body or source holds them first, best first (bm25); then those where one
-        attachment's text holds them all, with that attachment's `attachment` (name),
-        `attachment_url` and `attachment_sha256` (NULL for the first kind)."""
+    def search(self, query: str, limit: int = 20, order: str = "relevance",
+               **filters: Any) -> list[dict[str, Any]]:
+        """Announcements containing every term of QUERY, filtered as `select`, in ORDER
+        (`queries.search_hits`: by default those with every term in the title first, then
+        the others, newest first; then those where one attachment's text holds them all),
+        with that attachment's `attachment` (name), `attachment_url` and `attachment_sha256`
+        (NULL for the others) and, in bm25 order, the `score`."""
         where, params = announcement_filters(**filters)
         sql = (
             "SELECT a.*, h.score, h.attachment, h.attachment_url, h.attachment_sha256 "
-            f"FROM ({ranked_hits(':match')}) h JOIN announcements a ON a.id = h.id "
-            f"{'WHERE ' + ' AND '.join(where) if where else ''} "
-            "ORDER BY h.via, h.score, a.published_at DESC LIMIT :limit"
+            f"FROM ({search_hits(':match', order, where)}) h JOIN announcements a ON a.id = h.id "
+            f"ORDER BY {HIT_ORDER[order]}"
         )
         params.update(match=match_expression(query), limit=limit)
         return list(dicts(self.db.execute(sql, params)))

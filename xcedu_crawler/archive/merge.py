@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.archive.connection import BUSY_TIMEOUT_MS

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler.archive.rows import dicts
-from xcedu_crawler.archive.schema import BM25, FILE_SEARCH_TABLE, SEARCH_TABLE
+from xcedu_crawler.archive.schema import (
+    BM25,
+    FILE_SEARCH_TABLE,
+    LIST_COLUMNS,
+    SEARCH_TABLE,
+    TITLE_SEARCH_TABLE,
+)
 from xcedu_crawler.archive.search import match_expression
 
 
@@ -49,34 +56,90 @@ def attachment_hits(match: str) -> str:
 
 def matching_ids(match: str) -> str:
     """SQL of the ids of the announcements matching MATCH in their own text or an attachment's."""
-    return (f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match} "
+    return (f"SELECT a.id FROM {SEARCH_TABLE} JOIN announcements a ON a.search_key = {SEARCH_TABLE}.rowid "
+            f"WHERE {SEARCH_TABLE} MATCH {match} "
             f"UNION SELECT announcement_id FROM ({attachment_hits(match)})")
 
 
-def ranked_hits(match: str) -> str:
-    """SQL of the announcements matching MATCH, one row each (id, via, score, attachment,
-    attachment_url, attachment_sha256), to be ordered by via then score: those matching in
-    their own text first (via 0, bm25 over title, body and source, as ever), then those
-    matching only in an attachment (via 1, that attachment named, the best-scoring one)."""
-    return f"""SELECT id, via, score, attachment, attachment_url, attachment_sha256 FROM (
-  SELECT rowid AS id, 0 AS via, {BM25} AS score, NULL AS attachment, NULL AS attachment_url,
-         NULL AS attachment_sha256, 1 AS n
-  FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match}
-  UNION ALL
-  SELECT announcement_id, 1, score, name, url, sha256,
-         row_number() OVER (PARTITION BY announcement_id ORDER BY score, url)
-  FROM ({attachment_hits(match)})
-  WHERE announcement_id NOT IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match})
-) WHERE n = 1"""
+# SQLite 3.40 (Debian 12's) can miss matches when FTS5 reads an index in descending rowid
+# order (seen on this archive's titles: 390 of 598 matches; right from 3.42 on, as in
+# pysqlite3-binary). On an older SQLite the newest first are sorted from every match
+# instead: exact, as slow as bm25.
+NEWEST_FIRST_FROM_THE_INDEX = sqlite3.sqlite_version_info >= (3, 42, 0)
+# How a search's hits can be ordered (`search_hits`).
+SEARCH_ORDERS = ("relevance", "date", "bm25")
+# The ORDER BY of `search_hits`' rows (h) for each order.
+HIT_ORDER = {"relevance": "h.via, h.key DESC", "date": "h.key DESC",
+             "bm25": "h.via, h.score, h.key DESC"}
+
+
+def _own_hits(match: str, via: int, where: list[str], limit: str, ranked: bool = False,
+              table: str = SEARCH_TABLE) -> str:
+    # Joined and filtered inside, before LIMIT, so that the index is read newest first and
+    # no further than the LIMIT-th match that passes the filters.
+    conditions = " ".join(f"AND {condition}" for condition in where)
+    return f"""SELECT * FROM (
+  SELECT a.id, {via} AS via, a.search_key AS key, {BM25 if ranked else "NULL"} AS score,
+         NULL AS attachment, NULL AS attachment_url, NULL AS attachment_sha256
+  FROM {table} JOIN announcements a ON a.search_key = {table}.rowid
+  WHERE {table} MATCH {match} {conditions}
+  ORDER BY {"score" if ranked else _newest_first(table)} LIMIT {limit})"""
+
+
+def _newest_first(table: str) -> str:
+    return f"{table}.rowid DESC" if NEWEST_FIRST_FROM_THE_INDEX else "+a.search_key DESC"
+
+
+def _attachment_only_hits(match: str, via: int, where: list[str], limit: str) -> str:
+    conditions = " ".join(f"AND {condition}" for condition in where)
+    return f"""SELECT * FROM (
+  SELECT a.id, {via} AS via, a.search_key AS key, t.score, t.name AS attachment,
+         t.url AS attachment_url, t.sha256 AS attachment_sha256
+  FROM (SELECT *, row_number() OVER (PARTITION BY announcement_id ORDER BY score, url) AS n
+        FROM ({attachment_hits(match)})) t
+  JOIN announcements a ON a.id = t.announcement_id
+  WHERE t.n = 1 {conditions} AND NOT EXISTS (
+    SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match} AND rowid = a.search_key)
+  ORDER BY key DESC LIMIT {limit})"""
+
+
+def search_hits(match: str, order: str, where: list[str] | None = None, limit: str = ":limit") -> str:
+    """SQL of the announcements `a` matching MATCH (an SQL expression giving a
+    `match_expression`) and the conditions WHERE, at most LIMIT, one row each (id, via, key,
+    score, attachment, attachment_url, attachment_sha256), to be sorted by HIT_ORDER[ORDER].
+
+    relevance: those whose title holds every term (via 0), then those whose body or source
+    does (via 1), then those where only an attachment's text does (via 2, that attachment
+    named, the best-scoring one), each group newest first. date: all of them newest first.
+    bm25: their own text's bm25 over title, body and source (via 0), then attachments' (via 1);
+    the one order that reads every match, so the slowest for a common word (README: "Search").
+    """
+    where = where or []
+    if order == "relevance":
+        # The titles' own index answers the first group (the main one, asked for a word in
+        # no title, would read its positions through every body); FTS5's NOT, merged in
+        # rowid order, keeps them out of the second without a lookup per row.
+        untitled = f"({match} || ' NOT {{title}} : (' || {match} || ')')"
+        parts = [_own_hits(match, 0, where, limit, table=TITLE_SEARCH_TABLE),
+                 _own_hits(untitled, 1, where, limit),
+                 _attachment_only_hits(match, 2, where, limit)]
+    elif order == "date":
+        parts = [_own_hits(match, 0, where, limit),
+                 _attachment_only_hits(match, 1, where, limit)]
+    elif order == "bm25":
+        parts = [_own_hits(match, 0, where, limit, ranked=True),
+                 _attachment_only_hits(match, 1, where, limit)]
+    else:
+        raise ValueError(f"unknown search order {order!r}; one of {', '.join(SEARCH_ORDERS)}")
+    return f"SELECT * FROM ({' UNION ALL '.join(parts)}) h ORDER BY {HIT_ORDER[order]} LIMIT {limit}"
 
 
 def _search_sql(order: str) -> str:
     """A canned search: the narrow list's rows holding all of :q's words, in their own text or
-    in an attachment's (named), in ORDER."""
-    return f"""select l.*, h.attachment, h.attachment_url
-from ({ranked_hits("xcedu_match(:q)")}) h join announcement_list l on l.id = h.id
-order by {order}
-limit 200"""
+    in an attachment's (named), in ORDER (`search_hits`)."""
+    return f"""select {", ".join(f"l.{name}" for name in LIST_COLUMNS)}, h.attachment, h.attachment_url
+from ({search_hits("xcedu_match(:q)", order, limit="200")}) h join announcement_list l on l.id = h.id
+order by {HIT_ORDER[order]}"""
 
 
 # A feed's entries: newest published first. Not by when the archive saw them: a first crawl
@@ -90,16 +153,17 @@ FEED_LIMIT = 50
 CANNED_QUERIES = {
     "search": {
         "title": "Search announcements (Chinese words of any length)",
-        "description": "Every announcement containing all the words, best matches first; then "
-        "those whose attachment contains them, the attachment named.",
-        "sql": _search_sql("h.via, h.score, l.date desc"),
+        "description": "Every announcement containing all the words: those with all of them in "
+        "the title first, then the others, each newest first; then those whose attachment "
+        "contains them, the attachment named.",
+        "sql": _search_sql("relevance"),
         "hide_sql": True,
     },
     "search_by_date": {
         "title": "Search announcements, newest first",
         "description": "Every announcement containing all the words, or with an attachment "
         "that does, newest first.",
-        "sql": _search_sql("l.date desc, l.id desc"),
+        "sql": _search_sql("date"),
         "hide_sql": True,
     },
     "per_month_for_term": {

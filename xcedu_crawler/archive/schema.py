@@ -61,6 +61,9 @@ ANNOUNCEMENTS = (
     Column("provenance", "TEXT", "JSON object: which extraction rule produced each field (see "
            "\"Adding a site\")", json=True),
     Column("site", "TEXT", "the site profile it was crawled with (`xuchang`, …)"),
+    Column("search_key", "INTEGER", "its rowid in the search index: seconds from 1900 to "
+           "`published_at` × 10⁹ + `id` (0 seconds when undated), so that the index holds the "
+           "newest first"),
 )
 
 ANNOUNCEMENT_VERSIONS = (
@@ -154,10 +157,16 @@ VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versi
 # Columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
 JSON_COLUMNS = frozenset(column.name for table in TABLES.values() for column in table if column.json)
 
+# The narrow list view's columns a researcher scans (migrations.list_announcements_narrowly;
+# its last, search_key, is the search box's), which the canned searches select.
+LIST_COLUMNS = ("id", "date", "columns", "tag", "title", "source", "attachments", "url")
+
 SEARCH_TABLE = "announcements_fts"
 SEARCH_COLUMNS = ("title", "body", "source")
 # bm25 weights, in SEARCH_COLUMNS order: a term in the title counts most.
 SEARCH_WEIGHTS = (10.0, 1.0, 2.0)
 BM25 = f"bm25({SEARCH_TABLE}, {', '.join(str(weight) for weight in SEARCH_WEIGHTS)})"
+# The titles alone, under the same rowids: what "title matches first" reads.
+TITLE_SEARCH_TABLE = "announcements_title_fts"
 # The index of file_texts.text (rowid: file_texts.id), searched beside the announcements'.
 FILE_SEARCH_TABLE = "file_texts_fts"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 _QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 # More terms than this make FTS5 intersect more phrases than any query needs (1,000 took
@@ -26,6 +27,27 @@ _QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 MAX_TERMS = 32
 MAX_QUERY_CHARACTERS = 1000
 SNIPPET_MARK = "**"
+
+
+# The search index's rowid is an announcement's `search_key`: seconds from 1900 to its
+# publication (local time, as `published_at` writes it), times this span, plus its id
+# (64 bits hold that to the year 2192, for a billion announcements). FTS5
+# walks a term's matches in rowid order, so "newest first" reads the first LIMIT matches and
+# stops, where any other order has to read and rank them all (README: "Search").
+SEARCH_KEY_SPAN = 10**9
+_KEY_EPOCH = datetime(1900, 1, 1)
+
+
+def search_key(published_at: str | None, announcement_id: int) -> int:
+    """The index rowid of an announcement: newest publication highest; undated ones lowest."""
+    seconds = 0
+    if published_at:
+        try:
+            local = datetime.fromisoformat(published_at[:19])
+        except ValueError:
+            local = _KEY_EPOCH
+        seconds = max(int((local - _KEY_EPOCH).total_seconds()), 0)
+    return seconds * SEARCH_KEY_SPAN + announcement_id
 
 
 class QueryError(ValueError):

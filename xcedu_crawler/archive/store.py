@@ -18,6 +18,7 @@ from xcedu_crawler.archive.rows import (
     utc_now,
 )
 from xcedu_crawler.archive.schema import SEARCH_COLUMNS, VERSIONED_FIELDS
+from xcedu_crawler.archive.search import search_key
 from xcedu_crawler.items import Announcement, ListEntry
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -82,7 +83,10 @@ class Store:
             if outcome != UNCHANGED:
                 # The stored title, body and source are the item's own.
                 indexed = {name: getattr(item, name) for name in SEARCH_COLUMNS}
-                self._index({"id": announcement_id, **indexed})
+                key = search_key(item.published_at, announcement_id)
+                self.db.execute("UPDATE announcements SET search_key = ? WHERE id = ?",
+                                [key, announcement_id])
+                self._index({"search_key": key, **indexed})
             self._register_urls(announcement_id, urls)
             if item.list_url:
                 self.db.execute(

@@ -17,7 +17,13 @@ from datasette.utils import tilde_decode, tilde_encode
 from markupsafe import Markup, escape
 
 from xcedu_crawler.archive.queries import CANNED_QUERIES
-from xcedu_crawler.archive.schema import ANNOUNCEMENTS, FILE_SEARCH_TABLE, FILE_TEXTS, SEARCH_TABLE
+from xcedu_crawler.archive.schema import (
+    ANNOUNCEMENTS,
+    FILE_SEARCH_TABLE,
+    FILE_TEXTS,
+    LIST_COLUMNS,
+    SEARCH_TABLE,
+)
 from xcedu_crawler.archive.search import match_expression
 from xcedu_crawler.browse import cells
 from xcedu_crawler.browse.notice import notice
@@ -30,6 +36,9 @@ def _descriptions(columns) -> dict[str, str]:
 
 
 ANNOUNCEMENT_COLUMNS = _descriptions(ANNOUNCEMENTS)
+# The column holding an announcement's rowid in the search index, which the search box
+# matches against (its `fts_pk`); the list view is linked without it.
+SEARCH_KEY = "search_key"
 FILE_TEXT_COLUMNS = _descriptions(FILE_TEXTS)
 # Each search's other order, for the link on its page.
 SEARCH_ORDERS = {
@@ -52,7 +61,7 @@ def metadata(database: str) -> dict[str, Any]:
         '<p>Start with <a href="/{0}/{1}"><strong>the announcements</strong></a>, newest first '
         '(date, column, tag, title, source; a title opens the notice), or '
         '<a href="/{0}/search">search them</a>: Chinese words of any length (双减, 招生, 中招).</p>'
-    ).format(tilde_encode(database), cells.LIST_VIEW)
+    ).format(tilde_encode(database), f"{cells.LIST_VIEW}?_nocol={SEARCH_KEY}")
     return {
         "title": "xcedu-crawler archive",
         "description_html": Markup("<p>Announcements of the city education bureau, archived by "
@@ -66,7 +75,7 @@ def metadata(database: str) -> dict[str, Any]:
                         "description": "One line per announcement, newest first; the title opens "
                         "the notice with its paragraphs, attachments and versions.",
                         "fts_table": SEARCH_TABLE,
-                        "fts_pk": "id",
+                        "fts_pk": SEARCH_KEY,
                         # Source's facet, ten names long, would push the rows off the first screen.
                         "facets": [{"array": "columns"}, "tag"],
                         "sort_desc": "date",
@@ -76,7 +85,7 @@ def metadata(database: str) -> dict[str, Any]:
                                                    "texts are shortened here.")
                         + described_columns(ANNOUNCEMENT_COLUMNS),
                         "fts_table": SEARCH_TABLE,
-                        "fts_pk": "id",
+                        "fts_pk": SEARCH_KEY,
                         "facets": [{"array": "columns"}, "source", "title_tag", "published_year"],
                         "sort_desc": "published_at",
                         "label_column": "title",
@@ -121,8 +130,8 @@ def prepare_connection(conn) -> None:
 def render_cell(row, value, column, table, database, datasette):
     # A search's rows are the list view's (and the attachment a hit came from), so they link
     # to the notice the same way.
-    if table == cells.LIST_VIEW or (table is None and tuple(row.keys())[:len(cells.LIST_COLUMNS)]
-                                     == cells.LIST_COLUMNS):
+    if table == cells.LIST_VIEW or (table is None and tuple(row.keys())[:len(LIST_COLUMNS)]
+                                     == LIST_COLUMNS):
         notice_url = datasette.urls.row(database, "announcements", str(row["id"]))
         return cells.display(value, column, cells.LIST_VIEW, notice_url)
     return cells.display(value, column, table, None)

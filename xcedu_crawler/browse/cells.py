@@ -15,8 +15,6 @@ LONG_COLUMNS = frozenset({"body", "paragraphs", "provenance", "aliases", "images
                           "published_raw", "content_hash"})
 URL_COLUMNS = frozenset({"url", "referer"})
 LIST_VIEW = "announcement_list"
-# The list view's columns (migrations.list_announcements_narrowly), which the searches select first.
-LIST_COLUMNS = ("id", "date", "columns", "tag", "title", "source", "attachments", "url")
 
 
 def shortened(text: str, limit: int = CELL_CHARACTERS) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive, ArchiveUnusable, check_archive_usable

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler.archive import Archive, check_archive_usable
 from xcedu_crawler.archive.lock import AlreadyRunning, take_lock

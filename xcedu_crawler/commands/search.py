@@ -1,4 +1,4 @@
-"""`xcedu search`: announcements holding every word of a query, best first, with a snippet."""
+"""`xcedu search`: announcements holding every word of a query, title matches first, with a snippet."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from xcedu_crawler.archive.queries import SEARCH_ORDERS
 from xcedu_crawler.archive.search import MAX_QUERY_CHARACTERS, MAX_TERMS, query_terms, snippet
 from xcedu_crawler.commands.common import (
     MAX_LIMIT,
@@ -26,12 +27,15 @@ EXAMPLE_WORD, EXAMPLE_WORDS, EXAMPLE_PHRASE = "双减", "中招 考试", '"24 �
 @subcommand(
     "search",
     "Find announcements containing every word of QUERY (Chinese words of any length, "
-    '"quoted phrases"), best matches first, with a snippet marking the match. A word is '
+    '"quoted phrases"), with a snippet marking the match: by default those holding every '
+    "word in their title first, then the others, each newest first (--order date: all newest "
+    "first; --order bm25: by relevance score, slower on a large archive). A word is "
     "found exactly where its text stands in a title, body or source, punctuation and all; "
     f"a word of punctuation alone is left out; at most {MAX_TERMS} different words of "
     f"{MAX_QUERY_CHARACTERS} characters together.\n\n"
     "An announcement whose own text lacks them but one of its attachments' text holds "
-    "them all comes after those, the attachment named (its text is read by the crawl, or "
+    "them all comes after those (with --order date, in its place by date), the attachment "
+    "named (its text is read by the crawl, or "
     "by `xcedu extract-text`).\n\n"
     f"QUERY: words to find, e.g. {EXAMPLE_WORD} or '{EXAMPLE_WORDS}' (both) or "
     f"'{EXAMPLE_PHRASE}' (a phrase, space and all).",
@@ -42,12 +46,15 @@ EXAMPLE_WORD, EXAMPLE_WORDS, EXAMPLE_PHRASE = "双减", "中招 考试", '"24 �
 @filter_options
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20,
               help=f"at most this many results, 1 to {MAX_LIMIT} (default 20)")
+@click.option("--order", type=click.Choice(SEARCH_ORDERS), default="relevance", show_default=True,
+              help="relevance: every word in the title first, then the others, newest first; "
+              "date: newest first; bm25: FTS5's relevance score (reads every match)")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table")
-def search(query: str, db: str, limit: int, fmt: str, **filters: str | None) -> None:
+def search(query: str, db: str, limit: int, order: str, fmt: str, **filters: str | None) -> None:
     terms = query_terms(query)
     with open_archive(db) as archive:
-        results = archive.search(query, limit=limit, **filters)
+        results = archive.search(query, limit=limit, order=order, **filters)
         all_columns = [*archive.columns("announcements"), "score", "attachment", "attachment_url",
                        "snippet"]
         for row in results:

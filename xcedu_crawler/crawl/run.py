@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -12,6 +11,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from sqlite_utils.utils import sqlite3
 
 from xcedu_crawler.archive import Archive, ArchiveUnusable, utc_now
 from xcedu_crawler.archive.lock import AlreadyRunning, take_lock
