@@ -1,4 +1,4 @@
-"""Chinese search on 100,000 synthetic announcements: the chosen index against the alternatives.
+"""Chinese search tokenizers on 100,000 synthetic announcements, each ranked by bm25: the chosen index against the alternatives.
 
 Each approach gets its own database holding the same announcements; the script prints
 index build time, database size, exact-recall check, and query latency (median, p95)
