@@ -196,3 +196,11 @@ def test_serve_stopped_by_sigterm_stops_datasette_and_removes_its_metadata_file(
             os.kill(datasette, signal.SIGKILL)
     assert not left_running
     assert list(temp.iterdir()) == []
+
+
+def test_a_search_hit_s_attachment_url_is_a_short_link_not_the_url_in_full():
+    from xcedu_crawler.browse.cells import LIST_VIEW, display
+
+    url = "http://127.0.0.1:8000/jyj/uploads/%E6%8B%9B%E7%94%9F%E8%AE%A1%E5%88%92%E8%A1%A8%E6%A0%BC.xlsx"
+    shown = display(url, "attachment_url", LIST_VIEW, "/x/announcements/1")
+    assert shown == f'<a href="{url}" title="http://127.0.0.1:8000/jyj/uploads/招生计划表格.xlsx">file</a>'

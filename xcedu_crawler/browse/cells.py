@@ -63,6 +63,10 @@ def display(value: Any, column: str, table: str | None, notice_url: str | None) 
             return escape(column_names(value))
         if column == "url":
             return url_link(value, "original")
+        if column == "attachment_url":
+            # A search's attachment hit: its name stands in `attachment`; the URL in full,
+            # percent-encoded, squeezed the titles to two characters a line.
+            return url_link(value, "file")
         return None
     if column in URL_COLUMNS and value.startswith(("http://", "https://")):
         return url_link(value)
