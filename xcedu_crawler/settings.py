@@ -32,6 +32,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 60
+# Scrapy starts this many asyncio tasks for the output of every callback, however little it
+# yields (one item, or a list page's item and its 10 to 20 requests): at Scrapy's 100 that
+# was about 1 ms of CPU a page, a quarter of the crawl's (benchmarks/crawl_cost.py).
+CONCURRENT_ITEMS = 16
 # Attachments: larger and slower than pages, but bounded; a stalled one is tried twice at most.
 XCEDU_FILE_MAXSIZE = 200 * 1024 * 1024
 XCEDU_FILE_WARNSIZE = 50 * 1024 * 1024
