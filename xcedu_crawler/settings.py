@@ -45,6 +45,12 @@ XCEDU_FILE_RETRY_TIMES = 1
 # page; needs the `ocr` extra). Off: they are recorded with status needs_ocr.
 XCEDU_OCR = False
 
+# The archive commits what the crawl stored every XCEDU_STORE_BATCH items or
+# XCEDU_STORE_BATCH_SECONDS seconds, whichever comes first, rather than every announcement:
+# a run killed meanwhile loses at most that much, which the next run (catch-up) fetches again.
+XCEDU_STORE_BATCH = 100
+XCEDU_STORE_BATCH_SECONDS = 2.0
+
 # A column's pager is followed this far at most; a pager that goes on (or repeats its
 # entries) is stopped and the run is `partial`.
 XCEDU_MAX_LIST_PAGES = 1000
