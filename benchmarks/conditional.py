@@ -10,7 +10,15 @@ from xcedu_replica import ReplicaServer, build_site
 from xcedu_replica.families.hanweb import build_hanweb_site
 from xcedu_replica.families.trs import build_trs_site
 
-from benchmarks.common import Figure, Results, benchmark_main, progress, project_crawl_command, run_child, scratch_dir
+from benchmarks.common import (
+    Figure,
+    Results,
+    benchmark_main,
+    progress,
+    project_crawl_command,
+    run_child,
+    scratch_dir,
+)
 from xcedu_crawler.archive import Archive
 
 # Profile name, and the replica it crawls. Sizes are the replicas' own: what a re-run asks
