@@ -92,6 +92,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # The archive's one owner for the crawl: lock, run row, plan, outcome.
     "xcedu_crawler.crawl.run.ArchiveRun": 0,
+    # After ArchiveRun, so that the plan it reads at the spider's opening is frozen too.
+    "xcedu_crawler.crawl.garbage.GarbageCollection": 10,
     "xcedu_crawler.crawl.progress.TerminalProgress": 500,
 }
 # A progress line on stderr, redrawn every XCEDU_PROGRESS_INTERVAL seconds: `xcedu crawl`
