@@ -91,8 +91,8 @@ class StorePipeline:
     `partial`); a write error of the disk or database stops the crawl (ArchiveRun).
 
     Items are committed in batches, every XCEDU_STORE_BATCH items or XCEDU_STORE_BATCH_SECONDS
-    seconds and when the spider closes: a commit per announcement was a sixth of the
-    crawl's CPU. Each item is still written atomically (a savepoint of the batch), and a
+    seconds and when the spider closes: a commit per announcement was about a tenth of
+    the crawl's CPU. Each item is still written atomically (a savepoint of the batch), and a
     run killed before a commit has archived nothing of that batch, so that the next run,
     which fetches whatever the archive does not hold, completes it.
     """
@@ -152,9 +152,9 @@ class StorePipeline:
             # next run catches up on what this one did not store.
             self.stats.inc_value("xcedu/not_stored")
             return item
-        self.archive.begin_batch()
         self.pending += 1
         try:
+            self.archive.begin_batch()
             self._write(item)
         except Exception as exc:  # noqa: BLE001 - any item that cannot be stored is recorded
             self._not_stored(item, exc)
