@@ -133,6 +133,28 @@ def test_a_crash_inside_a_store_leaves_no_half_record(archive, monkeypatch):
     assert rows(archive, "announcement_urls") == []
 
 
+def test_a_batch_is_seen_by_readers_once_committed_and_a_crash_inside_it_undoes_one_store(
+        tmp_path, monkeypatch):
+    archive = Archive.open(tmp_path / "archive.db")
+    reader = Archive.open_for_reading(tmp_path / "archive.db")
+    archive.begin_batch()
+    archive.store(make())
+    with monkeypatch.context() as patched:
+        patched.setattr(archive, "_add_attachments", lambda *args: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            archive.store(make(url=URL.replace("abc", "def"), title="另一条"))
+    archive.store(make(url=URL.replace("abc", "ghi"), title="第三条"))
+    assert rows(reader) == []
+    archive.commit_batch()
+    assert [row["url"] for row in rows(reader)] == [URL, URL.replace("abc", "ghi")]
+    archive.begin_batch()
+    archive.store(make(url=URL.replace("abc", "jkl"), title="第四条"))
+    archive.rollback_batch()
+    assert len(rows(archive)) == len(rows(reader)) == 2
+    reader.close()
+    archive.close()
+
+
 def test_runs_are_logged(archive):
     run_id = archive.start_run("full", now="2026-01-01T00:00:00+00:00")
     archive.finish_run(run_id, "ok", {"new": 3, "updated": 0, "unchanged": 1, "failed": 2,

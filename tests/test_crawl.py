@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from scrapy.utils.defer import deferred_f_from_coro_f
 
 from tests.checks import check_archive, runs, snapshot
 from tests.conftest import crawl
 from xcedu_crawler.archive import Archive
+from xcedu_crawler.crawl.garbage import THRESHOLDS, GarbageCollection
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +49,16 @@ async def test_second_crawl_changes_nothing(replica, replica_site, two_crawls):
     first, second = runs(two_crawls["db"])
     assert (second["status"], second["new"], second["updated"]) == ("ok", 0, 0)
     assert second["unchanged"] == first["new"] + first["unchanged"]
+
+
+def test_the_collector_runs_rarely_during_a_crawl_and_is_given_back_as_found():
+    before = gc.get_threshold()
+    collection = GarbageCollection()
+    collection.spider_opened()
+    try:
+        assert gc.get_threshold() == THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        collection.spider_closed()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

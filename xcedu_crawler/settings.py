@@ -32,6 +32,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 2
 DOWNLOAD_TIMEOUT = 60
+# Scrapy starts this many asyncio tasks for the output of every callback, however little it
+# yields (one item, or a list page's item and its 10 to 20 requests): at Scrapy's 100 that
+# was about 1 ms of CPU a page, a quarter of the crawl's (benchmarks/crawl_cost.py).
+CONCURRENT_ITEMS = 16
 # Attachments: larger and slower than pages, but bounded; a stalled one is tried twice at most.
 XCEDU_FILE_MAXSIZE = 200 * 1024 * 1024
 XCEDU_FILE_WARNSIZE = 50 * 1024 * 1024
@@ -40,6 +44,12 @@ XCEDU_FILE_RETRY_TIMES = 1
 # Read scanned pages and images by OCR when their text is extracted (slow: about a second a
 # page; needs the `ocr` extra). Off: they are recorded with status needs_ocr.
 XCEDU_OCR = False
+
+# The archive commits what the crawl stored every XCEDU_STORE_BATCH items or
+# XCEDU_STORE_BATCH_SECONDS seconds, whichever comes first, rather than every announcement:
+# a run killed meanwhile loses at most that much, which the next run (catch-up) fetches again.
+XCEDU_STORE_BATCH = 100
+XCEDU_STORE_BATCH_SECONDS = 2.0
 
 # A column's pager is followed this far at most; a pager that goes on (or repeats its
 # entries) is stopped and the run is `partial`.
@@ -82,6 +92,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     # The archive's one owner for the crawl: lock, run row, plan, outcome.
     "xcedu_crawler.crawl.run.ArchiveRun": 0,
+    # After ArchiveRun, so that the plan it reads at the spider's opening is frozen too.
+    "xcedu_crawler.crawl.garbage.GarbageCollection": 10,
     "xcedu_crawler.crawl.progress.TerminalProgress": 500,
 }
 # A progress line on stderr, redrawn every XCEDU_PROGRESS_INTERVAL seconds: `xcedu crawl`

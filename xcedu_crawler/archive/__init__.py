@@ -54,6 +54,19 @@ class Archive(Store, PagesAndFiles, FileTexts, FullText, Queries, Runs, Validato
             raise ArchiveUnusable(reason)
         return cls(Database(read_only_connection(Path(path))))
 
+    def begin_batch(self) -> None:
+        """Open a transaction, unless one is open, that every write until `commit_batch` joins:
+        each write's own `atomic()` becomes a savepoint of it, so that one that fails is
+        undone alone. A crawl commits every few seconds rather than every announcement."""
+        if not self.db.conn.in_transaction:
+            self.db.begin()
+
+    def commit_batch(self) -> None:
+        self.db.commit()
+
+    def rollback_batch(self) -> None:
+        self.db.rollback()
+
     def close(self) -> None:
         self.db.close()
 

@@ -98,7 +98,7 @@ def writing_database(path: str | Path) -> Database:
     db = Database(path)
     # WAL lets researchers read while a crawl writes, and survives a killed writer.
     db.enable_wal()
-    # In WAL mode, NORMAL skips the disk flush at each commit (one per announcement) and
+    # In WAL mode, NORMAL skips the disk flush at each commit (one per batch of a crawl) and
     # stays consistent: a killed process loses no committed announcement; only a power cut
     # may roll back the last few, which the next run fetches again.
     db.execute("PRAGMA synchronous = NORMAL")

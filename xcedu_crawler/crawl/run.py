@@ -25,8 +25,9 @@ EXIT_CODES = {"ok": 0, "failed": 1, "partial": 3, "blocked": 4, "locked": 5}
 EXIT_LOCKED = EXIT_CODES["locked"]  # another crawl of the same archive is running
 # The close reason of a crawl stopped because the archive could not be written.
 WRITE_ERROR = "archive_write_error"
-# The room kept free beside the archive for the run's own row (see _reserve_room).
-RESERVE_BYTES = 128 * 1024
+# The room kept free beside the archive for the run's own row without its stats, a few
+# pages of the write-ahead log (see _reserve_room).
+RESERVE_BYTES = 32 * 1024
 
 
 @dataclass
@@ -205,11 +206,15 @@ class ArchiveRun:
             if not self.write_error:
                 raise
             self._reserve.unlink(missing_ok=True)
-            # On a full disk the run's row fits in the room the reserve leaves, or once the
-            # write-ahead log has been folded into the database and truncated (a file size
-            # limit rather than a full disk); the stats, the bulk, are dropped.
-            self.archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
+            # On a full disk the run's row fits in the room the reserve leaves, or past a
+            # file size limit, once the write-ahead log has been folded into the database
+            # and truncated; the stats, the bulk, are dropped. Not the checkpoint first: on
+            # a full disk it fails, taking the room the row needed.
+            try:
+                self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
+            except sqlite3.OperationalError:
+                self.archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.archive.finish_run(self.run_id, status, counts, {}, reason=why)
 
     def run_status(self, reason: str, warnings: list[str]) -> tuple[str, str | None]:
         """The run's status and, unless it is `ok`, why: the sites' report, the end, the health."""

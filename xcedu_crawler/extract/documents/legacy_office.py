@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import struct
 from datetime import time
-from importlib.metadata import version
 
 from xcedu_crawler.extract.documents.result import (
     UNSUPPORTED,
@@ -28,6 +27,7 @@ from xcedu_crawler.extract.documents.result import (
     TooLarge,
     failed,
     finished,
+    package_version,
 )
 
 # Bumped when what this reader takes from a Word file changes, so stored texts can be redone.
@@ -53,7 +53,7 @@ class NotWord97(Exception):
 
 
 def word_reader_version() -> str:
-    return f"{WORD_READER_VERSION} (olefile {version('olefile')})"
+    return f"{WORD_READER_VERSION} (olefile {package_version('olefile')})"
 
 
 def _pieces(word: bytes, table: bytes, fc_clx: int, lcb_clx: int) -> list[str]:
@@ -137,7 +137,7 @@ def word_text(data: bytes, limits: Limits) -> DocumentText:
 
 
 def xls_version() -> str:
-    return version("xlrd")
+    return package_version("xlrd")
 
 
 def _xls_cell(cell, datemode: int) -> str:

@@ -13,9 +13,15 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError
 
-from xcedu_crawler.extract.documents.result import NEEDS_OCR, DocumentText, Limits, finished
+from xcedu_crawler.extract.documents.result import (
+    NEEDS_OCR,
+    DocumentText,
+    Limits,
+    finished,
+    package_version,
+)
 
 ENGINE = "rapidocr"
 _PACKAGE = "rapidocr-onnxruntime"
@@ -33,7 +39,7 @@ def unavailable_reason() -> str:
 
 def engine_version() -> str:
     try:
-        return version(_PACKAGE)
+        return package_version(_PACKAGE)
     except PackageNotFoundError:
         return ""
 

@@ -12,7 +12,6 @@ import io
 import re
 import warnings
 from datetime import date, datetime, time
-from importlib.metadata import version
 
 from lxml import etree
 
@@ -24,6 +23,7 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     finished,
+    package_version,
 )
 from xcedu_crawler.extract.documents.zipped import BoundedZip, local_name
 
@@ -42,7 +42,7 @@ _RUN_MARKS = {"tab": "\t", "br": "\n"}
 
 
 def openpyxl_version() -> str:
-    return version("openpyxl")
+    return package_version("openpyxl")
 
 
 def _paragraph_text(paragraph: etree._Element, namespace: str) -> str:

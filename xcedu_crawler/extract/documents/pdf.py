@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import warnings
-from importlib.metadata import version
 
 from xcedu_crawler.extract.documents import ocr
 from xcedu_crawler.extract.documents.result import (
@@ -27,13 +26,14 @@ from xcedu_crawler.extract.documents.result import (
     error_reason,
     failed,
     finished,
+    package_version,
 )
 
 READER = "pypdf"
 
 
 def pypdf_version() -> str:
-    return version("pypdf")
+    return package_version("pypdf")
 
 
 def _page_images(page) -> int:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib.metadata import version
 
 OK, EMPTY, UNSUPPORTED, FAILED, TOO_LARGE, NEEDS_OCR = (
     "ok", "empty", "unsupported", "failed", "too_large", "needs_ocr",
 )  # fmt: skip
+
+
+@cache
+def package_version(name: str) -> str:
+    """The installed version of the distribution NAME (PackageNotFoundError if none)."""
+    # Stored with every file text, and importlib.metadata scans sys.path for it each time:
+    # about 0.3 ms a call, once or twice a file.
+    return version(name)
 
 
 @dataclass(frozen=True)
