@@ -14,6 +14,7 @@ from pathlib import Path
 from benchmarks.common import PROJECT_ROOT, Figure, Results, benchmark_main, progress
 from xcedu_crawler.extract.dates import find_date, parse_date
 from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.elements import page_selector
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.extract.sites import SiteProfile, get_profile
@@ -77,7 +78,7 @@ def project_extract(page: RealPage, profile: SiteProfile) -> Extracted:
     """As a crawl reads a detail page with no list entry in hand: decoded by choose_encoding,
     read by DetailPage, normalised by normalize()."""
     response = decoded_response(page.url, page.body, {})
-    detail = DetailPage(response.selector, page.url, profile)
+    detail = DetailPage(page_selector(response), page.url, profile)
     raw = detail.to_item(entry=None, site=None, url=page.url)
     stored = True
     try:

@@ -15,6 +15,7 @@ from scrapy.http import HtmlResponse
 from xcedu_crawler import settings
 from xcedu_crawler.commands.common import CommandError, subcommand
 from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.elements import page_selector
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.list_page import ListPage, NextPage
 from xcedu_crawler.extract.sites import FILE_EXTENSIONS, get_profile
@@ -97,7 +98,7 @@ def describe_detail(page: DetailPage) -> list[str]:
 
 def next_of(fetcher: Fetcher, page: ListPage, next_page: NextPage) -> ListPage:
     response = fetcher.get(next_page.url, next_page.formdata)
-    return ListPage(response.selector, response.url, page.profile, column=page.column)
+    return ListPage(page_selector(response), response.url, page.profile, column=page.column)
 
 
 def draft_profile(name: str, url: str, page: ListPage, family: str | None) -> str:
@@ -126,9 +127,9 @@ def probe(url: str, saved: Path | None, name: str | None, out: Path | None) -> l
         response = decoded_response(url, saved.read_bytes(), {})
     else:
         response = fetcher.get(url)
-    page = ListPage(response.selector, response.url, profile)
+    page = ListPage(page_selector(response), response.url, profile)
     lines = [f"probe of {url}"]
-    as_article = DetailPage(response.selector, response.url, profile)
+    as_article = DetailPage(page_selector(response), response.url, profile)
     if is_article(page, as_article):
         lines.append("more article text than list entries: reading it as an article page")
         lines += describe_detail(as_article)
@@ -152,7 +153,7 @@ def probe(url: str, saved: Path | None, name: str | None, out: Path | None) -> l
         except CommandError as exc:  # one broken article says nothing of the others
             lines.append(f"  ({exc})")
             continue
-        lines += describe_detail(DetailPage(detail.selector, detail.url, profile))
+        lines += describe_detail(DetailPage(page_selector(detail), detail.url, profile))
         break
     if name:
         target = out or Path(f"{name}.py")

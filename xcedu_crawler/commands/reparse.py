@@ -13,6 +13,7 @@ from xcedu_crawler import settings
 from xcedu_crawler.archive import Archive
 from xcedu_crawler.commands.common import db_option, open_archive, subcommand
 from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.elements import page_selector
 from xcedu_crawler.extract.encoding import decoded_response
 from xcedu_crawler.extract.normalize import IncompleteAnnouncement, normalize
 from xcedu_crawler.extract.sites import SiteProfile, get_profile
@@ -36,7 +37,7 @@ def reparse_archive(archive: Archive, unrecorded_site: SiteProfile) -> Counter[s
         for page_id in json.loads(row["page_ids"]):
             page = archive.page(page_id)
             response = decoded_response(page.url, page.body, page.headers, page.status)
-            parts.append(DetailPage(response.selector, page.url, profile))
+            parts.append(DetailPage(page_selector(response), page.url, profile))
         # Its pages are in the archive already: the announcement brings none to keep.
         raw = parts[-1].to_item(
             entry=archive.list_entry(row["id"]), site=row["site"], url=row["url"],

@@ -6,10 +6,26 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from lxml.etree import _Element
+from lxml.etree import HTMLParser, _Element
 from parsel import Selector
+from parsel.selector import create_root_node
+from scrapy.http import TextResponse, XmlResponse
+from scrapy.utils.response import get_base_url
 
 from xcedu_crawler.extract.text import normalize_space
+
+
+def page_selector(response: TextResponse) -> Selector:
+    """RESPONSE's page parsed as Scrapy's `response.selector` parses it (text, base URL,
+    huge trees), into plain lxml elements rather than lxml.html's: the class lookup lxml.html
+    makes for every element Python reaches was a tenth of a page's extraction (measured on
+    the real pages: 2.31 -> 2.11 ms), and nothing here uses its API. An XML reply (Hanweb's
+    dataproxy) is Scrapy's own XML selector."""
+    if isinstance(response, XmlResponse):
+        return response.selector
+    return Selector(root=create_root_node(response.text, HTMLParser, base_url=get_base_url(response)),
+                    type="html")
+
 
 # The selectors profiles use: `tag`, `#id`, `.class`, `tag#id`, `tag.class`.
 _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:#(?P<id>[\w-]+)|\.(?P<class_>[\w-]+))")

@@ -25,6 +25,7 @@ from xcedu_crawler.crawl.middlewares import (
 from xcedu_crawler.crawl.run import ArchiveRun
 from xcedu_crawler.extract.article import ArticlePart
 from xcedu_crawler.extract.detail_page import DetailPage
+from xcedu_crawler.extract.elements import page_selector
 from xcedu_crawler.extract.entries import announcement_from_entry
 from xcedu_crawler.extract.list_page import DatastorePaging, ListPage, NextPage
 from xcedu_crawler.extract.sites.targets import SiteTarget, read_sites_file, site_targets
@@ -133,7 +134,7 @@ class XceduSpider(scrapy.Spider):
             yield ListPageRead(self.canonical(response.url), column)
             return
         target = self.target(response.url)
-        page = ListPage(response.selector, response.url, target.profile, column=column,
+        page = ListPage(page_selector(response), response.url, target.profile, column=column,
                         tracking_keys=self.tracking_keys)
         if page.column is None:
             self.report.list_failed(response.url)
@@ -224,7 +225,7 @@ class XceduSpider(scrapy.Spider):
             yield UnchangedPage(self.canonical(response.url), entry, self.target(response.url).name)
             return
         target = self.target(response.url)
-        page = DetailPage(response.selector, response.url, target.profile, tracking_keys=self.tracking_keys)
+        page = DetailPage(page_selector(response), response.url, target.profile, tracking_keys=self.tracking_keys)
         if page.redirect_url and not parts:
             yield from self.follow_script_redirect(page.redirect_url, page.canonical_url, entry, aliases,
                                                    target)
