@@ -157,8 +157,8 @@ VERSIONED_FIELDS = tuple(column.name for column in ANNOUNCEMENTS if column.versi
 # Columns that hold JSON: real arrays and objects in JSON output, JSON text in CSV.
 JSON_COLUMNS = frozenset(column.name for table in TABLES.values() for column in table if column.json)
 
-# The narrow list view's columns a researcher scans (migrations.list_announcements_narrowly;
-# its last, search_key, is the search box's), which the canned searches select.
+# The columns of the narrow list view a researcher scans, which the canned searches select;
+# the view also carries search_key (migrations.order_search_index_by_date), for the search box.
 LIST_COLUMNS = ("id", "date", "columns", "tag", "title", "source", "attachments", "url")
 
 SEARCH_TABLE = "announcements_fts"

@@ -127,9 +127,10 @@ def probe(url: str, saved: Path | None, name: str | None, out: Path | None) -> l
         response = decoded_response(url, saved.read_bytes(), {})
     else:
         response = fetcher.get(url)
-    page = ListPage(page_selector(response), response.url, profile)
+    selector = page_selector(response)  # one parse, read both ways
+    page = ListPage(selector, response.url, profile)
     lines = [f"probe of {url}"]
-    as_article = DetailPage(page_selector(response), response.url, profile)
+    as_article = DetailPage(selector, response.url, profile)
     if is_article(page, as_article):
         lines.append("more article text than list entries: reading it as an article page")
         lines += describe_detail(as_article)
