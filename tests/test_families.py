@@ -117,6 +117,35 @@ def test_the_heading_and_text_density_fallbacks():
     ]
 
 
+
+@pytest.mark.parametrize("closing", ["来源：上海发布", "（来源：上海发布）", "信息来源: 上海发布"])
+def test_a_source_printed_as_the_articles_last_line_outranks_the_cms_meta(closing):
+    # As wsjkw.sh.gov.cn prints a reprint: no info line under the title, the site's own name
+    # in the ContentSource meta, the reprint's origin as the body's last line, far below.
+    districts = "".join(f"<p>{name}新增本土确诊病例2例、本土无症状感染者38例，分别居住于多个村居。</p>"
+                        for name in ("浦东新区", "黄浦区", "静安区", "徐汇区", "长宁区", "普陀区", "虹口区",
+                                     "杨浦区", "宝山区", "闵行区", "嘉定区", "金山区", "松江区", "青浦区"))
+    html = f"""<html><head><title>本市新增病例居住地信息__上海市卫生健康委员会</title>
+    <meta name="ContentSource" content="上海市卫生健康委员会"></head><body>
+    <div class="Article"><h2>本市新增病例居住地信息</h2><p>( 2022-03-22)</p>
+      <div id="ivs_content"><p>市卫健委今早通报：新增本土确诊病例31例和无症状感染者865例。</p>
+        <p>各区信息如下：</p>{districts}
+        <p>已对相关居住地落实终末消毒措施等。</p><p>{closing}</p></div></div></body></html>"""
+    response = decoded_response("http://127.0.0.1:8000/a/2.html", html.encode("utf-8"),
+                                {"Content-Type": "text/html; charset=utf-8"})
+    page = DetailPage(response.selector, response.url, get_profile("generic"))
+    assert (page.source, page.provenance["source"]) == ("上海发布", "closing-line")
+    assert page.paragraphs[-1] == "已对相关居住地落实终末消毒措施等。"
+
+
+def test_a_body_of_one_source_like_line_is_kept_as_the_body():
+    html = """<html><head><title>通知</title></head><body><h2>通知</h2>
+    <div class="TRS_Editor"><p>来源：本文由某县教育局提供</p></div></body></html>"""
+    response = decoded_response("http://127.0.0.1:8000/a/3.html", html.encode("utf-8"),
+                                {"Content-Type": "text/html; charset=utf-8"})
+    page = DetailPage(response.selector, response.url, get_profile("generic"))
+    assert page.paragraphs == ["来源：本文由某县教育局提供"]
+
 # (replica, -a site): discovery alone; and, as a new user crawls a sibling site with no
 # -a site at all, the bureau's own pins missing everywhere.
 DISCOVERY_CRAWLS = [("xuchang", "generic"), ("changge", "generic"), ("yuzhou", "generic"),

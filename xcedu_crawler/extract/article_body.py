@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from lxml.etree import _Element
 from parsel import Selector
@@ -17,6 +18,9 @@ GENERIC_BODIES = (
 MIN_DENSE_TEXT = 50  # characters a text-density body must hold (a short notice has 60)
 # Editor's trailers at the end of a body, e.g. （责任编辑：张三）.
 TRAILER = re.compile(r"^[（(]\s*(?:责任编辑|编辑|责编|审核|校对)\s*[:：].*[)）]$")
+# A reprint's source printed as the article's last line: 来源：上海发布, （来源：新华社）.
+CLOSING_SOURCE = re.compile(
+    r"^[（(]?\s*(?:信息来源|来源于|来源)\s*[:：]\s*([^\s:：()（）][^:：()（）]{0,39}?)\s*[)）]?$")
 # Cells of an info table as extract_paragraphs writes them: "发文机关： | 吉林省人民政府 | 成文日期： | …".
 INFO_ROW = re.compile(r"^\S(?:[^|:：]{0,7})[:：] \| [^|]*(?: \| \S(?:[^|:：]{0,7})[:：] \| [^|]*)*$")
 # Buttons and widgets that templates put inside the content box.
@@ -56,16 +60,27 @@ def picture_block(selector: Selector) -> Selector | None:
     return best
 
 
-def article_paragraphs(body: Selector, title: str | None) -> list[str]:
-    """BODY's paragraphs without the trailers, widgets, info table and TITLE around the text."""
+@dataclass
+class ArticleText:
+    paragraphs: list[str]
+    closing_source: str | None  # the source the article's last line names, if it names one
+
+
+def article_text(body: Selector, title: str | None) -> ArticleText:
+    """BODY's paragraphs without the trailers, widgets, info table and TITLE around the text,
+    and the source line that closes it (an info line, not the article's)."""
     paragraphs = extract_paragraphs(body)
+    closing_source = None
     while paragraphs and (TRAILER.match(paragraphs[-1]) or PAGE_CHROME.match(paragraphs[-1])):
+        paragraphs.pop()
+    if len(paragraphs) > 1 and (closing := CLOSING_SOURCE.match(paragraphs[-1])):
+        closing_source = closing.group(1)
         paragraphs.pop()
     # A container that holds more than the article: its info table, share buttons and
     # the title (perhaps broken over lines) come before the text.
     while paragraphs and (INFO_ROW.match(paragraphs[0]) or PAGE_CHROME.match(paragraphs[0])):
         paragraphs.pop(0)
-    return _without_leading_title(paragraphs, title)
+    return ArticleText(_without_leading_title(paragraphs, title), closing_source)
 
 
 def _without_leading_title(paragraphs: list[str], title: str | None) -> list[str]:

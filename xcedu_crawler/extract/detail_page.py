@@ -11,7 +11,8 @@ from parsel import Selector
 from xcedu_crawler.extract.article import ArticlePart, announcement_from_parts
 from xcedu_crawler.extract.article_body import (
     GENERIC_BODIES,
-    article_paragraphs,
+    ArticleText,
+    article_text,
     densest_block,
     picture_block,
 )
@@ -181,6 +182,9 @@ class DetailPage:
                 labelled = labelled_value(region, (label,))
                 if labelled:
                     return labelled, f"label:{label}"
+        # Printed on the page, it outranks the CMS's metas (often the site's own name).
+        if closing := self._article_text.closing_source:
+            return closing, "closing-line"
         for name in SOURCE_METAS:
             if meta := self._meta(name):
                 return meta, f"meta:{name}"
@@ -243,10 +247,14 @@ class DetailPage:
         return self._body[0]
 
     @cached_property
-    def paragraphs(self) -> list[str]:
+    def _article_text(self) -> ArticleText:
         if self.body is None:
-            return []
-        return article_paragraphs(self.body, self.title)
+            return ArticleText([], None)
+        return article_text(self.body, self.title)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self._article_text.paragraphs
 
     @property
     def provenance(self) -> dict[str, str]:
