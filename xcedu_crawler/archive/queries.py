@@ -77,12 +77,11 @@ def _own_hits(match: str, via: int, where: list[str], limit: str, ranked: bool =
               table: str = SEARCH_TABLE) -> str:
     # Joined and filtered inside, before LIMIT, so that the index is read newest first and
     # no further than the LIMIT-th match that passes the filters.
-    conditions = " ".join(f"AND {condition}" for condition in where)
     return f"""SELECT * FROM (
   SELECT a.id, {via} AS via, a.search_key AS key, {BM25 if ranked else "NULL"} AS score,
          NULL AS attachment, NULL AS attachment_url, NULL AS attachment_sha256
   FROM {table} JOIN announcements a ON a.search_key = {table}.rowid
-  WHERE {table} MATCH {match} {conditions}
+  WHERE {table} MATCH {match} {_and_each(where)}
   ORDER BY {"score" if ranked else _newest_first(table)} LIMIT {limit})"""
 
 
@@ -90,15 +89,19 @@ def _newest_first(table: str) -> str:
     return f"{table}.rowid DESC" if NEWEST_FIRST_FROM_THE_INDEX else "+a.search_key DESC"
 
 
+def _and_each(where: list[str]) -> str:
+    # WHERE's conditions appended to a query's own.
+    return " ".join(f"AND {condition}" for condition in where)
+
+
 def _attachment_only_hits(match: str, via: int, where: list[str], limit: str) -> str:
-    conditions = " ".join(f"AND {condition}" for condition in where)
     return f"""SELECT * FROM (
   SELECT a.id, {via} AS via, a.search_key AS key, t.score, t.name AS attachment,
          t.url AS attachment_url, t.sha256 AS attachment_sha256
   FROM (SELECT *, row_number() OVER (PARTITION BY announcement_id ORDER BY score, url) AS n
         FROM ({attachment_hits(match)})) t
   JOIN announcements a ON a.id = t.announcement_id
-  WHERE t.n = 1 {conditions} AND NOT EXISTS (
+  WHERE t.n = 1 {_and_each(where)} AND NOT EXISTS (
     SELECT 1 FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH {match} AND rowid = a.search_key)
   ORDER BY key DESC LIMIT {limit})"""
 
